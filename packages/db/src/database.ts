@@ -1,0 +1,195 @@
+import type { PoolClient } from '@neondatabase/serverless';
+import { Pool } from '@neondatabase/serverless';
+import { configureDriver } from './driver-config.ts';
+import { DatabaseUnavailableError, isConnectionError, PoolTimeoutError, toDatabaseError } from './errors.ts';
+import type { PoolCounters, PoolMetrics } from './metrics.ts';
+import { PermitQueue } from './permit-queue.ts';
+
+export type Row = Record<string, unknown>;
+
+/** What a transaction callback can do: run statements on the transaction's connection. */
+export interface Queryable {
+  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+export interface Database extends Queryable {
+  /**
+   * Runs `work` inside BEGIN/COMMIT on one connection, rolling back if it throws. If the
+   * connection turns out dead at BEGIN (nothing was sent yet) it retries once on a fresh one.
+   */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  metrics(): PoolMetrics;
+  /** Closes every connection; later calls fail. */
+  end(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  connectionString: string;
+  /** @default 25 */
+  max?: number;
+  /** @default 3000 */
+  connectTimeoutMs?: number;
+  /** @default 10000 */
+  idleTimeoutMs?: number;
+  /** @default 2000 */
+  queueTimeoutMs?: number;
+  /** @default 5000 */
+  statementTimeoutMs?: number;
+  /** WebSocket proxy for local databases. @default '127.0.0.1:5481' */
+  wsProxy?: string;
+  /** Shown in `pg_stat_activity`, so an operator can count this app's connections. @default 'app-functions' */
+  applicationName?: string;
+  /** Called for events worth a log line (an idle connection dropped by the server). */
+  onEvent?: (event: { type: 'idle-connection-error'; error: Error }) => void;
+}
+
+// Read-only statements are safe to retry on a fresh connection; writes are not (the lost
+// connection may have committed them), so writes that want the retry go through `transaction`.
+const readOnlyStatement = /^\s*(select|show|values)\b/i;
+
+/** A pool of Neon driver connections that queues callers, bounds every wait and counts what it does. */
+export function createDatabase({
+  connectionString,
+  max = 25,
+  connectTimeoutMs = 3_000,
+  idleTimeoutMs = 10_000,
+  queueTimeoutMs = 2_000,
+  statementTimeoutMs = 5_000,
+  wsProxy = '127.0.0.1:5481',
+  applicationName = 'app-functions',
+  onEvent,
+}: DatabaseOptions): Database {
+  configureDriver(connectionString, wsProxy);
+  const pool = new Pool({
+    connectionString,
+    max,
+    application_name: applicationName,
+    connectionTimeoutMillis: connectTimeoutMs,
+    idleTimeoutMillis: idleTimeoutMs,
+    // Server-side limit, sent at connection start; the client-side timer is a backstop for a
+    // server that cannot answer at all (it destroys the connection).
+    statement_timeout: statementTimeoutMs,
+    query_timeout: statementTimeoutMs + 1_000,
+    // Idle connections must not keep a script, a test or a netlify dev worker alive.
+    allowExitOnIdle: true,
+  });
+  const permits = new PermitQueue(max);
+  const counters: PoolCounters = { connectionsOpened: 0, queueTimeouts: 0, connectionErrors: 0 };
+
+  pool.on('connect', (client: PoolClient) => {
+    counters.connectionsOpened += 1;
+    // A connection that dies while checked out also emits `error`; the caller sees it as the
+    // query's rejection, so this listener only keeps the emit from crashing the process.
+    client.on('error', () => {});
+  });
+  // Without this listener an idle connection closed by the server crashes the process (FACTS.md).
+  // The pool has already discarded the connection; the next caller gets a fresh one.
+  pool.on('error', (error: Error) => {
+    counters.connectionErrors += 1;
+    onEvent?.({ type: 'idle-connection-error', error });
+  });
+
+  const used = new WeakSet<PoolClient>();
+
+  async function withClient<T>(work: (client: PoolClient) => Promise<T>, checkout: { reused: boolean }): Promise<T> {
+    let release: () => void;
+    try {
+      release = await permits.acquire(queueTimeoutMs);
+    } catch (error) {
+      if (error instanceof PoolTimeoutError) counters.queueTimeouts += 1;
+      throw error;
+    }
+    try {
+      let client: PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        counters.connectionErrors += 1;
+        throw new DatabaseUnavailableError(
+          `Could not open a database connection within ${connectTimeoutMs} ms (DB_CONNECT_TIMEOUT_MS); is DATABASE_URL reachable?`,
+          { cause: error },
+        );
+      }
+      checkout.reused = used.has(client);
+      used.add(client);
+      try {
+        const result = await work(client);
+        client.release();
+        return result;
+      } catch (error) {
+        // A connection that failed mid-conversation is destroyed rather than reused.
+        client.release(isConnectionError(error) ? (error as Error) : undefined);
+        throw error;
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Runs `work` on a connection, retrying when `canRetry` accepts the error and it came from a
+   * connection that had sat idle: the server may have closed it (restart, `pg_terminate_backend`,
+   * an instance thawed after a freeze) before the pool noticed. Each failure discards one such
+   * connection, so after at most `max` of them the pool opens a fresh one; an error on a fresh
+   * connection means the database itself is failing and is not retried.
+   */
+  async function withRetry<T>(work: (client: PoolClient) => Promise<T>, canRetry: (error: unknown) => boolean) {
+    for (let attempt = 0; ; attempt += 1) {
+      const checkout = { reused: false };
+      try {
+        return await withClient(work, checkout);
+      } catch (error) {
+        if (!checkout.reused || attempt >= max || !canRetry(error)) throw toDatabaseError(error);
+        counters.connectionErrors += 1;
+      }
+    }
+  }
+
+  const run = async <T extends Row>(client: PoolClient, text: string, params?: readonly unknown[]) =>
+    (await client.query<T>(text, params as unknown[] | undefined)).rows;
+
+  return {
+    query<T extends Row = Row>(text: string, params?: readonly unknown[]) {
+      const readOnly = readOnlyStatement.test(text);
+      return withRetry(
+        (client) => run<T>(client, text, params),
+        (error) => readOnly && isConnectionError(error),
+      );
+    },
+
+    async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+      let begun = false;
+      const attempt = async (client: PoolClient) => {
+        begun = false;
+        await client.query('BEGIN');
+        begun = true;
+        try {
+          const result = await work({ query: (text, params) => run(client, text, params) });
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          // If ROLLBACK fails too, the connection is broken: rethrowing its error destroys it.
+          await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+            throw isConnectionError(rollbackError) ? rollbackError : error;
+          });
+          throw error;
+        }
+      };
+      // Retry only when the connection died before BEGIN succeeded: nothing of `work` ran.
+      return withRetry(attempt, (error) => !begun && isConnectionError(error));
+    },
+
+    metrics(): PoolMetrics {
+      return {
+        active: permits.active,
+        idle: pool.idleCount,
+        waiting: permits.waiting,
+        total: pool.totalCount,
+        max,
+        ...counters,
+      };
+    },
+
+    end: () => pool.end(),
+  };
+}

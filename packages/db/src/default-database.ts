@@ -1,0 +1,45 @@
+import type { PlatformContext } from '@app/env';
+import { getEnv } from '@app/env';
+import type { Database } from './database.ts';
+import { createDatabase } from './database.ts';
+import { DatabaseUnavailableError } from './errors.ts';
+
+/**
+ * How long an idle connection stays open. In production (a warm instance serves one request at a
+ * time and is frozen between them) `DB_IDLE_TIMEOUT_MS`, 10 s by default, keeps a connection for
+ * back-to-back requests yet gives it up well before Neon's proxy or a scale-to-zero compute would
+ * drop it; timers do not fire while frozen, so a connection can still die under us, which the
+ * pool's retry covers. Under netlify dev every request runs in a fresh worker whose module state
+ * is thrown away (FACTS.md): a connection left idle there only piles up and keeps the worker alive,
+ * so it closes almost at once.
+ */
+const NETLIFY_DEV_IDLE_TIMEOUT_MS = 200;
+
+let database: Database | undefined;
+
+/**
+ * The function instance's shared pool, created on first use from the validated environment.
+ * Throws `DatabaseUnavailableError` (503) when no `DATABASE_URL` is set (dev only: it is required
+ * everywhere else).
+ */
+export function getDatabase(platform?: PlatformContext): Database {
+  if (database !== undefined) return database;
+  const env = getEnv(platform);
+  if (env.DATABASE_URL === undefined) {
+    throw new DatabaseUnavailableError('DATABASE_URL is not set; `pnpm dev` sets it, or add it to .env');
+  }
+  database = createDatabase({
+    connectionString: env.DATABASE_URL,
+    max: env.DB_POOL_MAX,
+    connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
+    idleTimeoutMs: env.NETLIFY_DEV === 'true' ? NETLIFY_DEV_IDLE_TIMEOUT_MS : env.DB_IDLE_TIMEOUT_MS,
+    queueTimeoutMs: env.DB_QUEUE_TIMEOUT_MS,
+    statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    wsProxy: env.DB_WS_PROXY,
+    onEvent: ({ error }) => {
+      const sqlState = (error as { code?: unknown }).code;
+      console.warn(`[db] the server closed an idle connection (${String(sqlState ?? error.name)}); it was discarded`);
+    },
+  });
+  return database;
+}

@@ -1,0 +1,23 @@
+import { isLocalHostname } from '@app/env';
+import { neonConfig } from '@neondatabase/serverless';
+import ws from 'ws';
+
+/** True for Neon's cloud; anything else is a plain PostgreSQL reached through a local WebSocket proxy. */
+export function isLocalDatabase(connectionString: string): boolean {
+  return isLocalHostname(new URL(connectionString).hostname);
+}
+
+/**
+ * Configures the Neon driver for the database in `connectionString` (the driver's settings are
+ * process-wide, so a process talks to one kind of database). Neon's cloud keeps the driver's
+ * defaults; a local PostgreSQL needs the proxy settings from FACTS.md.
+ */
+export function configureDriver(connectionString: string, wsProxy: string): void {
+  // Node 20 has no global WebSocket; Node 22 does, and `ws` works on both.
+  neonConfig.webSocketConstructor = ws;
+  if (!isLocalDatabase(connectionString)) return;
+  neonConfig.wsProxy = (host, port) => `${wsProxy}/v1?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineConnect = false;
+  neonConfig.pipelineTLS = false;
+}

@@ -1,0 +1,15 @@
+export type { Database, DatabaseOptions, Queryable, Row } from './database.ts';
+export { createDatabase } from './database.ts';
+export { getDatabase } from './default-database.ts';
+export { configureDriver, isLocalDatabase } from './driver-config.ts';
+export {
+  DatabaseQueryError,
+  DatabaseUnavailableError,
+  isConnectionError,
+  PoolTimeoutError,
+  QueryTimeoutError,
+  toDatabaseError,
+} from './errors.ts';
+export type { PoolMetrics } from './metrics.ts';
+export type { PingResult } from './ping.ts';
+export { pingDatabase } from './ping.ts';

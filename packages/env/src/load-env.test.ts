@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { EnvValidationError, loadEnv, validateEnv } from './load-env.ts';
+
+const remote = {
+  DATABASE_URL: 'postgresql://app:s3cret-pass@ep-cool-123-pooler.eu-central-1.aws.neon.tech/app?sslmode=require',
+  API_TOKEN: 'token-0123456789abcdef',
+  SENTRY_DSN: 'https://publickey@o1.ingest.sentry.io/2',
+};
+
+describe('validateEnv', () => {
+  it('should accept a complete production environment and apply defaults', () => {
+    const { env, errors } = validateEnv(remote, 'production');
+    expect(errors).toEqual([]);
+    expect(env?.DB_POOL_MAX).toBe(25);
+    expect(env?.DB_QUEUE_TIMEOUT_MS).toBe(2000);
+    expect(env?.logLevel).toBe('warn');
+    expect(env?.deployContext).toBe('production');
+  });
+
+  it('should list every missing required variable by name in production', () => {
+    const { env, errors } = validateEnv({}, 'production');
+    expect(env).toBeUndefined();
+    expect(errors.map((e) => e.variable).sort()).toEqual(['API_TOKEN', 'DATABASE_URL', 'SENTRY_DSN']);
+  });
+
+  it('should require DATABASE_URL and API_TOKEN but not SENTRY_DSN in a deploy preview', () => {
+    const { errors, warnings } = validateEnv({}, 'deploy-preview');
+    expect(errors.map((e) => e.variable).sort()).toEqual(['API_TOKEN', 'DATABASE_URL']);
+    expect(warnings.map((w) => w.variable)).toEqual(['SENTRY_DSN']);
+  });
+
+  it('should collect invalid values together with missing ones', () => {
+    const { errors } = validateEnv(
+      { ...remote, DB_POOL_MAX: 'lots', LOG_LEVEL: 'verbose', API_TOKEN: undefined },
+      'production',
+    );
+    expect(errors.map((e) => e.variable).sort()).toEqual(['API_TOKEN', 'DB_POOL_MAX', 'LOG_LEVEL']);
+  });
+
+  it('should reject a pool size outside 1..100 and a non-postgres DATABASE_URL', () => {
+    const { errors } = validateEnv({ ...remote, DB_POOL_MAX: '0', DATABASE_URL: 'mysql://x@y/z' }, 'production');
+    expect(errors.map((e) => e.variable).sort()).toEqual(['DATABASE_URL', 'DB_POOL_MAX']);
+  });
+
+  it('should treat an empty string as unset', () => {
+    const { errors } = validateEnv({ ...remote, API_TOKEN: '  ' }, 'production');
+    expect(errors).toEqual([{ variable: 'API_TOKEN', message: 'is required in production' }]);
+  });
+
+  it.each([
+    'postgresql://u:p@localhost:5432/db',
+    'postgresql://u:p@127.0.0.1/db',
+    'postgresql://u:p@127.10.0.3/db',
+    'postgresql://u:p@[::1]:5432/db',
+    'postgresql://u:p@0.0.0.0/db',
+    'postgresql://u:p@db.localhost/db',
+  ])('should refuse a local DATABASE_URL in production: %s', (url) => {
+    const { errors } = validateEnv({ ...remote, DATABASE_URL: url }, 'production');
+    expect(errors).toEqual([{ variable: 'DATABASE_URL', message: 'points at this machine (localhost) in production' }]);
+  });
+
+  it('should only warn about a local URL in deploy previews and branch deploys', () => {
+    for (const context of ['deploy-preview', 'branch-deploy'] as const) {
+      const report = validateEnv({ ...remote, SENTRY_DSN: 'http://key@127.0.0.1:9999/1' }, context);
+      expect(report.errors).toEqual([]);
+      expect(report.warnings.map((w) => w.variable)).toEqual(['SENTRY_DSN']);
+    }
+  });
+
+  it('should accept local URLs in dev', () => {
+    const report = validateEnv({ DATABASE_URL: 'postgres://postgres@localhost:5432/test' }, 'dev');
+    expect(report.errors).toEqual([]);
+  });
+
+  it('should warn in dev for each missing sensitive variable, naming the fallback', () => {
+    const { env, errors, warnings } = validateEnv({}, 'dev');
+    expect(errors).toEqual([]);
+    expect(warnings.map((w) => w.variable).sort()).toEqual(['API_TOKEN', 'DATABASE_URL', 'SENTRY_DSN']);
+    expect(warnings.find((w) => w.variable === 'API_TOKEN')?.message).toContain('dev-token-not-for-production');
+    expect(env?.API_TOKEN).toBe('dev-token-not-for-production');
+    expect(env?.logLevel).toBe('debug');
+  });
+
+  it('should never fall back to the dev token outside dev', () => {
+    const { env } = validateEnv({ ...remote, API_TOKEN: undefined }, 'branch-deploy');
+    expect(env).toBeUndefined();
+  });
+
+  it('should parse feature flags strictly and report a typo as an error', () => {
+    const ok = validateEnv({ FEATURE_DEBUG_ERROR_ENABLED: 'TRUE', FEATURE_X_ENABLED: '0' }, 'dev');
+    expect(ok.env?.features).toEqual({ FEATURE_DEBUG_ERROR_ENABLED: true, FEATURE_X_ENABLED: false });
+    const bad = validateEnv({ FEATURE_DEBUG_ERROR_ENABLED: 'ture', FEATURE_Y_ON: 'true' }, 'dev');
+    expect(bad.errors.map((e) => e.variable).sort()).toEqual(['FEATURE_DEBUG_ERROR_ENABLED', 'FEATURE_Y_ON']);
+  });
+
+  it('should list the values of sensitive variables as secrets', () => {
+    const { env } = validateEnv(remote, 'production');
+    expect(env?.secrets).toEqual(expect.arrayContaining(Object.values(remote)));
+    expect(env?.secrets).toHaveLength(3);
+  });
+});
+
+describe('loadEnv', () => {
+  it('should throw one error that names each bad variable and prints no value', () => {
+    const secret = 'hunter2-very-secret-value';
+    const source = { DATABASE_URL: `mysql://admin:${secret}@db.example.com/x`, DB_POOL_MAX: secret };
+    let thrown: unknown;
+    try {
+      loadEnv(source, 'production');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(EnvValidationError);
+    const error = thrown as EnvValidationError;
+    expect(error.status).toBe(503);
+    expect(error.problems.map((p) => p.variable).sort()).toEqual([
+      'API_TOKEN',
+      'DATABASE_URL',
+      'DB_POOL_MAX',
+      'SENTRY_DSN',
+    ]);
+    expect(error.message).toMatch(/DATABASE_URL: must be a postgres/);
+    expect(error.message).not.toContain(secret);
+    expect(JSON.stringify(error.problems)).not.toContain(secret);
+  });
+
+  it('should print each dev warning once per process', () => {
+    const lines: string[] = [];
+    const original = console.warn;
+    console.warn = (line: string) => lines.push(line);
+    try {
+      loadEnv({ DATABASE_URL: 'postgres://u@localhost/db', API_TOKEN: 'a-token-of-16-chars!' }, 'dev');
+      loadEnv({ DATABASE_URL: 'postgres://u@localhost/db', API_TOKEN: 'a-token-of-16-chars!' }, 'dev');
+    } finally {
+      console.warn = original;
+    }
+    expect(lines).toEqual(['[env] SENTRY_DSN is not set: errors are logged to the console only']);
+  });
+});
