@@ -37,6 +37,8 @@ export class EnvValidationError extends Error {
   /** Functions answer 503 `misconfigured`: the caller did nothing wrong and may retry after a fix. */
   readonly status = 503;
   readonly code = 'misconfigured';
+  /** A configuration fix takes a redeploy: minutes, not seconds. */
+  readonly retryAfterSeconds = 60;
   readonly context: DeployContext;
   readonly problems: readonly EnvProblem[];
 

@@ -51,6 +51,10 @@ export const envSchema = z.object({
     .regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port')
     .default('127.0.0.1:5481'),
   SENTRY_DSN: z.url({ error: 'must be a Sentry DSN URL' }).optional(),
+  SENTRY_SPOTLIGHT: z
+    .string()
+    .refine((value) => value === 'true' || URL.canParse(value), 'must be true or the Spotlight sidecar URL')
+    .optional(),
   LOG_LEVEL: z
     .enum(['error', 'warn', 'info', 'debug'], { error: 'must be one of error, warn, info, debug' })
     .optional(),
@@ -86,6 +90,9 @@ export const variableSpecs = {
     url: true,
     requiredIn: ['production'],
     devFallback: 'errors are logged to the console only',
+  },
+  SENTRY_SPOTLIGHT: {
+    description: 'Dev only: "true" (or the sidecar URL) sends errors to Spotlight on :8969 (`pnpm dev --spotlight`).',
   },
   LOG_LEVEL: { description: 'error | warn | info | debug (default: warn when deployed, debug in dev).' },
   API_TOKEN: {

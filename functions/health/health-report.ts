@@ -1,0 +1,89 @@
+import type { PingResult, PoolMetrics } from '@app/db';
+
+export type HealthStatus = 'pass' | 'warn' | 'fail';
+
+/** A ping slower than this eats half of the p99 budget (500 ms) on its own: `warn`. */
+export const SLOW_RESPONSE_MS = 250;
+
+/** draft-inadarei-api-health-check body. */
+export interface HealthReport {
+  status: HealthStatus;
+  version: string;
+  releaseId: string;
+  description: string;
+  checks: {
+    'database:responseTime': [
+      {
+        componentType: 'datastore';
+        observedValue: number;
+        observedUnit: 'ms';
+        status: HealthStatus;
+        time: string;
+        output?: string;
+      },
+    ];
+    'database:connections': [
+      {
+        componentType: 'datastore';
+        observedValue: number;
+        observedUnit: 'connections';
+        status: HealthStatus;
+        time: string;
+        active: number;
+        idle: number;
+        waiting: number;
+        total: number;
+        max: number;
+      },
+    ];
+  };
+}
+
+const worst = (...statuses: HealthStatus[]): HealthStatus =>
+  statuses.includes('fail') ? 'fail' : statuses.includes('warn') ? 'warn' : 'pass';
+
+/**
+ * Builds the health body. `fail` when the database does not answer in time; `warn` when it
+ * answers slower than `SLOW_RESPONSE_MS` or the pool is saturated (callers queued, or every
+ * connection checked out).
+ */
+export function buildHealthReport(ping: PingResult, pool: PoolMetrics | undefined, releaseId: string): HealthReport {
+  const time = new Date().toISOString();
+  const responseStatus: HealthStatus = !ping.ok ? 'fail' : ping.responseTimeMs > SLOW_RESPONSE_MS ? 'warn' : 'pass';
+  const metrics = pool ?? { active: 0, idle: 0, waiting: 0, total: 0, max: 0 };
+  const poolStatus: HealthStatus =
+    pool === undefined ? 'fail' : metrics.waiting > 0 || metrics.active >= metrics.max ? 'warn' : 'pass';
+  return {
+    status: worst(responseStatus, poolStatus),
+    version: '1',
+    releaseId,
+    description: 'Proposals API',
+    checks: {
+      'database:responseTime': [
+        {
+          componentType: 'datastore',
+          observedValue: Math.round(ping.responseTimeMs * 10) / 10,
+          observedUnit: 'ms',
+          status: responseStatus,
+          time,
+          // The error's class name only: driver messages can hold hosts and user names.
+          ...(ping.ok ? {} : { output: ping.errorName ?? 'Error' }),
+        },
+      ],
+      'database:connections': [
+        {
+          componentType: 'datastore',
+          observedValue: metrics.total,
+          observedUnit: 'connections',
+          status: poolStatus,
+          time,
+          active: metrics.active,
+          idle: metrics.idle,
+          waiting: metrics.waiting,
+          total: metrics.total,
+          max: metrics.max,
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { Database } from '@app/db';
+import { getDatabase, pingDatabase } from '@app/db';
+import { getEnv } from '@app/env';
+import type { FunctionContext } from '@app/observability';
+import { MethodNotAllowedError, withObservability } from '@app/observability';
+import { buildHealthReport } from './health-report.ts';
+
+/** The whole check answers within this bound, even against a hung database. */
+const HEALTH_TIMEOUT_MS = 2_000;
+
+interface HealthContext extends FunctionContext {
+  deploy?: { context?: string; id?: string };
+}
+
+/** GET|HEAD /api/health — one curl tells an operator whether the function can reach its database. */
+export default withObservability<HealthContext>(async function health(request, context) {
+  if (request.method !== 'GET' && request.method !== 'HEAD') throw new MethodNotAllowedError(['GET', 'HEAD']);
+
+  let database: Database | undefined;
+  try {
+    database = getDatabase(context);
+  } catch {
+    // No DATABASE_URL (dev only): report `fail` rather than a generic 503.
+  }
+  // Snapshot before the ping: the saturation this request met, not the pool after it waited.
+  const pool = database?.metrics();
+  const ping = database
+    ? await pingDatabase(database, HEALTH_TIMEOUT_MS)
+    : { ok: false, responseTimeMs: 0, errorName: 'DatabaseNotConfigured' };
+  const releaseId = getEnv(context).COMMIT_REF ?? context?.deploy?.id ?? 'dev';
+  const report = buildHealthReport(ping, pool, releaseId);
+
+  return new Response(request.method === 'HEAD' ? null : JSON.stringify(report), {
+    status: report.status === 'fail' ? 503 : 200,
+    headers: { 'Content-Type': 'application/health+json', 'Cache-Control': 'no-store' },
+  });
+});

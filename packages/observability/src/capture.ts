@@ -1,0 +1,67 @@
+import type { Env } from '@app/env';
+import { newErrorId } from './error-id.ts';
+import { log } from './logger.ts';
+import { currentScope } from './request-scope.ts';
+import { loadSentry } from './sentry-client.ts';
+
+/** Longest a flush may take; it runs after the response (waitUntil), never in front of it. */
+const FLUSH_TIMEOUT_MS = 2_000;
+
+const pending = new Set<Promise<unknown>>();
+let reportingEnv: Env | undefined;
+
+/** Set by `withObservability` once the environment is known. */
+export function setReportingEnv(env: Env): void {
+  reportingEnv = env;
+}
+
+export interface CaptureContext {
+  tags?: Record<string, string>;
+  extra?: Record<string, unknown>;
+  level?: 'error' | 'warning' | 'fatal';
+  /** Reuse an id already shown to the user. */
+  errorId?: string;
+}
+
+/**
+ * Reports an error: one log line with its `errorId` (no stack, no cause: those may hold driver
+ * text) and a Sentry event with the request's breadcrumbs, tags and user. Sending happens in the
+ * background — via the platform's `waitUntil` inside a request — so the caller never waits on
+ * Sentry. Returns the `errorId`.
+ */
+export function captureError(error: unknown, context: CaptureContext = {}): string {
+  const errorId = context.errorId ?? newErrorId();
+  const scope = currentScope();
+  // Copied before the log line below adds itself as a breadcrumb.
+  const breadcrumbs = [...(scope?.breadcrumbs ?? [])];
+  const name = error instanceof Error ? error.name : 'NonError';
+  const message = error instanceof Error ? error.message : String(error);
+  log.error(`${name}: ${message}`, { errorId, ...context.tags });
+
+  const env = reportingEnv;
+  const sentry = env === undefined ? undefined : loadSentry(env);
+  if (sentry === undefined) return errorId;
+  const report = sentry
+    .then((Sentry) => {
+      Sentry.withIsolationScope((isolation) => {
+        isolation.setTag('errorId', errorId);
+        isolation.setTags({ ...scope?.tags, ...context.tags });
+        if (scope?.user) isolation.setUser({ ...scope.user });
+        for (const breadcrumb of breadcrumbs) isolation.addBreadcrumb(breadcrumb);
+        Sentry.captureException(error, { level: context.level ?? 'error', extra: context.extra });
+      });
+      return Sentry.flush(FLUSH_TIMEOUT_MS);
+    })
+    .catch(() => {
+      // Reporting must never break the request; the log line above already has the error.
+    });
+  pending.add(report);
+  void report.finally(() => pending.delete(report));
+  scope?.waitUntil?.(report);
+  return errorId;
+}
+
+/** Waits (bounded) for every report still being sent: for scripts, tests and shutdown. */
+export async function flushObservability(timeoutMs = FLUSH_TIMEOUT_MS): Promise<void> {
+  await Promise.race([Promise.allSettled([...pending]), new Promise((done) => setTimeout(done, timeoutMs).unref())]);
+}

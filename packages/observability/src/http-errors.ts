@@ -1,0 +1,57 @@
+/** One field-level problem in a 400 answer. */
+export interface ValidationDetail {
+  path: string;
+  message: string;
+}
+
+/** The caller sent something invalid: 400 with a `details` entry per field. */
+export class ValidationError extends Error {
+  override name = 'ValidationError' as const;
+  readonly status = 400;
+  readonly code = 'validation_failed';
+  readonly details: readonly ValidationDetail[];
+
+  constructor(details: readonly ValidationDetail[], message = 'The request is invalid') {
+    super(message);
+    this.details = details;
+  }
+}
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError' as const;
+  readonly status = 404;
+  readonly code = 'not_found';
+
+  constructor(message = 'Not found') {
+    super(message);
+  }
+}
+
+export class UnauthorizedError extends Error {
+  override name = 'UnauthorizedError' as const;
+  readonly status = 401;
+  readonly code = 'unauthorized';
+
+  constructor(message = 'A valid bearer token is required') {
+    super(message);
+  }
+}
+
+/** The request conflicts with the resource's state (e.g. an illegal status change). */
+export class ConflictError extends Error {
+  override name = 'ConflictError' as const;
+  readonly status = 409;
+  readonly code = 'conflict';
+}
+
+export class MethodNotAllowedError extends Error {
+  override name = 'MethodNotAllowedError' as const;
+  readonly status = 405;
+  readonly code = 'method_not_allowed';
+  readonly allow: readonly string[];
+
+  constructor(allow: readonly string[]) {
+    super(`Use ${allow.join(', ')}`);
+    this.allow = allow;
+  }
+}

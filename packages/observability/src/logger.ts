@@ -1,0 +1,61 @@
+import type { LogLevel } from '@app/env';
+import { redact, redactString } from './redact.ts';
+import type { BreadcrumbLevel } from './request-scope.ts';
+import { addBreadcrumb } from './request-scope.ts';
+
+const rank: Record<LogLevel, number> = { error: 0, warn: 1, info: 2, debug: 3 };
+const breadcrumbLevel: Record<LogLevel, BreadcrumbLevel> = {
+  error: 'error',
+  warn: 'warning',
+  info: 'info',
+  debug: 'debug',
+};
+
+export type LogFields = Record<string, unknown>;
+
+export interface LoggerSettings {
+  level: LogLevel;
+  /** JSON lines for log search when deployed; readable lines in dev. */
+  json: boolean;
+  secrets: readonly string[];
+}
+
+let settings: LoggerSettings = { level: 'info', json: false, secrets: [] };
+
+/** Applied by `withObservability` from the validated environment on every request. */
+export function configureLogger(next: Partial<LoggerSettings>): void {
+  settings = { ...settings, ...next };
+}
+
+export function loggerSettings(): Readonly<LoggerSettings> {
+  return settings;
+}
+
+function write(level: LogLevel, message: string, fields: LogFields = {}): void {
+  const safeMessage = redactString(message, settings.secrets);
+  const safeFields = redact(fields, settings.secrets);
+  // Every line, printed or not, becomes a breadcrumb: the context Sentry shows next to an error.
+  addBreadcrumb(
+    safeMessage,
+    'log',
+    breadcrumbLevel[level],
+    Object.keys(safeFields).length > 0 ? safeFields : undefined,
+  );
+  if (rank[level] > rank[settings.level]) return;
+  const line = settings.json
+    ? JSON.stringify({ level, time: new Date().toISOString(), msg: safeMessage, ...safeFields })
+    : `[${level}] ${safeMessage}${Object.entries(safeFields)
+        .map(([key, value]) => ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+        .join('')}`;
+  if (level === 'error') console.error(line);
+  else if (level === 'warn') console.warn(line);
+  else console.log(line);
+}
+
+/** The project's logger: leveled, redacted, and a breadcrumb source. */
+export const log = {
+  error: (message: string, fields?: LogFields) => write('error', message, fields),
+  warn: (message: string, fields?: LogFields) => write('warn', message, fields),
+  info: (message: string, fields?: LogFields) => write('info', message, fields),
+  debug: (message: string, fields?: LogFields) => write('debug', message, fields),
+};

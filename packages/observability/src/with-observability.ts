@@ -1,0 +1,65 @@
+import type { Env, PlatformContext } from '@app/env';
+import { EnvValidationError, formatProblems, getEnv } from '@app/env';
+import { captureError, setReportingEnv } from './capture.ts';
+import { newErrorId } from './error-id.ts';
+import { errorResponse, statusOf } from './error-response.ts';
+import { configureLogger, log } from './logger.ts';
+import type { RequestScope } from './request-scope.ts';
+import { addBreadcrumb, runInRequestScope } from './request-scope.ts';
+
+/** The parts of Netlify's v2 `context` this wrapper uses; all optional so tests can pass `{}`. */
+export interface FunctionContext extends PlatformContext {
+  waitUntil?: (promise: Promise<unknown>) => void;
+  requestId?: string;
+}
+
+export type Handler<C extends FunctionContext = FunctionContext> = (request: Request, context: C) => Promise<Response>;
+
+/**
+ * Wraps a v2 function: validates the environment, opens a per-request scope (breadcrumbs, user),
+ * turns every thrown error into the standard error body with the right status, reports 5xx errors
+ * with an `errorId`, and records one request breadcrumb and log line (method, path, status,
+ * duration — never bodies, query strings, tokens or cookies).
+ */
+export function withObservability<C extends FunctionContext>(handler: Handler<C>): Handler<C> {
+  return async function observedHandler(request, context) {
+    const started = performance.now();
+    const scope: RequestScope = {
+      breadcrumbs: [],
+      tags: context?.requestId ? { requestId: context.requestId } : {},
+      waitUntil: typeof context?.waitUntil === 'function' ? context.waitUntil.bind(context) : undefined,
+    };
+    return runInRequestScope(scope, async () => {
+      const path = new URL(request.url).pathname;
+      let response: Response;
+      try {
+        const env: Env = getEnv(context);
+        configureLogger({ level: env.logLevel, json: env.deployContext !== 'dev', secrets: env.secrets });
+        setReportingEnv(env);
+        response = await handler(request, context);
+      } catch (error) {
+        response = answerError(error);
+      }
+      const durationMs = Math.round(performance.now() - started);
+      addBreadcrumb(`${request.method} ${path}`, 'http', 'info', { status: response.status, durationMs });
+      log.info(`${request.method} ${path} ${response.status} ${durationMs}ms`);
+      return response;
+    });
+  };
+}
+
+function answerError(error: unknown): Response {
+  if (error instanceof EnvValidationError) {
+    // Nothing from the environment can be trusted, Sentry's DSN included: the log has it all.
+    configureLogger({ level: 'warn', json: true });
+    const errorId = newErrorId();
+    log.error(`${error.message.split('\n')[0]}\n${formatProblems(error.problems)}`, { errorId });
+    return errorResponse(error, errorId);
+  }
+  const status = statusOf(error);
+  if (status < 500) {
+    log.debug(`answered ${status}`, { error: error instanceof Error ? error.name : 'NonError' });
+    return errorResponse(error);
+  }
+  return errorResponse(error, captureError(error, { level: status === 503 ? 'warning' : 'error' }));
+}

@@ -1,0 +1,82 @@
+/**
+ * `pnpm dev`: everything a developer needs, offline: an embedded PostgreSQL when no DATABASE_URL
+ * is set, the WebSocket proxy the Neon driver needs for a local database, the function bundler in
+ * watch mode, and netlify dev serving every function at http://localhost:8888. Ctrl-C stops all of it.
+ *
+ *   pnpm dev [--port 8888]
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatProblems, validateEnv } from '@app/env';
+import { watchFunctions } from './lib/build-functions.ts';
+import type { EmbeddedPostgres } from './lib/embedded-postgres.ts';
+import { startEmbeddedPostgres } from './lib/embedded-postgres.ts';
+import { repositoryRoot, spawnNetlifyDev, stopProcessGroup, waitForHttp } from './lib/netlify-dev.ts';
+import { startWsProxy } from './lib/ws-proxy.ts';
+
+const { values: args } = parseArgs({ options: { port: { type: 'string', default: '8888' } } });
+const port = Number(args.port);
+
+// netlify dev reads .env itself; read it here too so DATABASE_URL there counts as "set".
+const envFile = join(repositoryRoot, '.env');
+if (existsSync(envFile)) process.loadEnvFile(envFile);
+
+const stops: Array<() => Promise<void>> = [];
+let stopping = false;
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const stop of stops.reverse()) await stop().catch(() => {});
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+try {
+  let database = 'DATABASE_URL';
+  if (!process.env.DATABASE_URL) {
+    const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: join(repositoryRoot, '.data/pglite') });
+    stops.push(embedded.stop);
+    process.env.DATABASE_URL = embedded.url;
+    database = `embedded PostgreSQL (PGlite, data in .data/pglite) at ${embedded.url.replace(/:[^:@/]*@/, ':***@')}`;
+  }
+
+  const proxyAddress = process.env.DB_WS_PROXY ?? '127.0.0.1:5481';
+  const proxy = await startWsProxy({ port: Number(proxyAddress.split(':')[1]) });
+  stops.push(proxy.close);
+  process.env.DB_WS_PROXY = `127.0.0.1:${proxy.port}`;
+
+  const report = validateEnv(process.env, 'dev');
+  for (const warning of report.warnings) console.warn(`[env] ${warning.variable} ${warning.message}`);
+  if (report.errors.length > 0) {
+    console.error(`[env] invalid environment:\n${formatProblems(report.errors)}`);
+    await stopAll(1);
+  }
+
+  const bundler = await watchFunctions();
+  stops.push(() => bundler.dispose());
+
+  const netlify = spawnNetlifyDev({ port });
+  stops.push(() => stopProcessGroup(netlify));
+  netlify.once('exit', (code) => void stopAll(code ?? 1));
+
+  await waitForHttp(`http://localhost:${port}/api/health`);
+  console.log(
+    [
+      '',
+      'Proposals API is running:',
+      `  http://localhost:${port}/api/health            health (also /.netlify/functions/health)`,
+      '',
+      `  database        ${database}`,
+      `  WebSocket proxy 127.0.0.1:${proxy.port} (Neon driver → local PostgreSQL)`,
+      '',
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+} catch (error) {
+  console.error('[dev] could not start:', error instanceof Error ? error.message : error);
+  await stopAll(1);
+}

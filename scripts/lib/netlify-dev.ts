@@ -1,0 +1,63 @@
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const repositoryRoot = resolve(import.meta.dirname, '../..');
+
+export interface NetlifyDevOptions {
+  port?: number;
+  env?: Record<string, string | undefined>;
+  /** Where netlify's output goes. @default 'inherit' */
+  stdio?: 'inherit' | 'pipe';
+}
+
+/**
+ * Starts `netlify dev` for the repository root, offline and without edge functions (which would
+ * try to download Deno: FACTS.md). It runs in its own process group so that stopping it stops
+ * every worker it started.
+ */
+export function spawnNetlifyDev({ port = 8888, env = {}, stdio = 'inherit' }: NetlifyDevOptions = {}): ChildProcess {
+  const bin = join(repositoryRoot, 'node_modules/.bin/netlify');
+  const args = ['dev', '--offline', '--internal-disable-edge-functions', '--port', String(port)];
+  // In a pnpm workspace root netlify asks which package to serve unless `--cwd` names the site;
+  // it ignores `--cwd` when it equals the process's own working directory, hence the other cwd.
+  args.push('--cwd', repositoryRoot);
+  return spawn(bin, args, {
+    cwd: tmpdir(),
+    env: { ...process.env, BROWSER: 'none', ...env },
+    stdio: stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+}
+
+/** Stops a process started by `spawnNetlifyDev` and everything in its group. */
+export async function stopProcessGroup(child: ChildProcess, timeoutMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-(child.pid as number), name);
+    } catch {
+      // Already gone.
+    }
+  };
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), timeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Polls `url` until it answers (any status) or `timeoutMs` passes. */
+export async function waitForHttp(url: string, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`, { cause: error });
+      await new Promise((done) => setTimeout(done, 250));
+    }
+  }
+}

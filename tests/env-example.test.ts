@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FEATURE_VARIABLE, variableSpecs } from '@app/env';
+import { describe, expect, it } from 'vitest';
+import { repositoryRoot } from '../scripts/lib/netlify-dev.ts';
+
+function exampleVariables(): Map<string, string | undefined> {
+  const lines = readFileSync(join(repositoryRoot, '.env.example'), 'utf8').split('\n');
+  const variables = new Map<string, string | undefined>();
+  lines.forEach((line, index) => {
+    const match = /^([A-Z0-9_]+)=/.exec(line);
+    if (match?.[1]) variables.set(match[1], lines[index - 1]?.startsWith('# ') ? lines[index - 1] : undefined);
+  });
+  return variables;
+}
+
+describe('.env.example', () => {
+  const documented = exampleVariables();
+  const schema = Object.entries(variableSpecs)
+    .filter(([, spec]) => !('platform' in spec))
+    .map(([name]) => name);
+
+  it('should document every variable of the schema', () => {
+    expect(schema.filter((name) => !documented.has(name))).toEqual([]);
+  });
+
+  it('should document nothing the schema does not read', () => {
+    const unknown = [...documented.keys()].filter((name) => !schema.includes(name) && !FEATURE_VARIABLE.test(name));
+    expect(unknown).toEqual([]);
+  });
+
+  it('should give each variable a one-line comment', () => {
+    expect([...documented].filter(([, comment]) => comment === undefined).map(([name]) => name)).toEqual([]);
+  });
+
+  it('should list no platform variable', () => {
+    const platform = Object.entries(variableSpecs)
+      .filter(([, spec]) => 'platform' in spec)
+      .map(([name]) => name);
+    expect(platform.filter((name) => documented.has(name))).toEqual([]);
+  });
+});

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+const status = z.enum(['pass', 'warn', 'fail']);
+
+/** draft-inadarei-api-health-check, with the checks this API promises. Strict: no extra fields. */
+export const healthBody = z.strictObject({
+  status,
+  version: z.string(),
+  releaseId: z.string(),
+  description: z.string(),
+  checks: z.strictObject({
+    'database:responseTime': z.tuple([
+      z.strictObject({
+        componentType: z.literal('datastore'),
+        observedValue: z.number().nonnegative(),
+        observedUnit: z.literal('ms'),
+        status,
+        time: z.iso.datetime(),
+        output: z.string().optional(),
+      }),
+    ]),
+    'database:connections': z.tuple([
+      z.strictObject({
+        componentType: z.literal('datastore'),
+        observedValue: z.number().int().nonnegative(),
+        observedUnit: z.literal('connections'),
+        status,
+        time: z.iso.datetime(),
+        active: z.number().int().nonnegative(),
+        idle: z.number().int().nonnegative(),
+        waiting: z.number().int().nonnegative(),
+        total: z.number().int().nonnegative(),
+        max: z.number().int().nonnegative(),
+      }),
+    ]),
+  }),
+});
