@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, parseEnv } from 'node:util';
 import { deployContexts, formatProblems, isDeployContext, validateEnv } from '@app/env';
+import { unknownFlagVariables } from '@app/flags';
 import { repositoryRoot } from './lib/netlify-dev.ts';
 
 const { values } = parseArgs({ options: { context: { type: 'string', default: 'dev' } } });
@@ -21,7 +22,13 @@ const envFile = join(repositoryRoot, '.env');
 const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
 const report = validateEnv({ ...fromFile, ...process.env, CONTEXT: context }, context);
 
-if (report.warnings.length > 0) console.warn(`Warnings for ${context}:\n${formatProblems(report.warnings)}`);
+const warnings = [...report.warnings];
+if (report.env) {
+  for (const variable of unknownFlagVariables(report.env)) {
+    warnings.push({ variable, message: 'matches no flag in packages/flags (a typo?)' });
+  }
+}
+if (warnings.length > 0) console.warn(`Warnings for ${context}:\n${formatProblems(warnings)}`);
 if (report.errors.length > 0) {
   console.error(`Environment is NOT valid for ${context}:\n${formatProblems(report.errors)}`);
   process.exit(1);

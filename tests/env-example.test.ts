@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FEATURE_VARIABLE, variableSpecs } from '@app/env';
+import { flagNames, flagVariable } from '@app/flags';
 import { describe, expect, it } from 'vitest';
 import { repositoryRoot } from '../scripts/lib/netlify-dev.ts';
 
@@ -31,6 +32,14 @@ describe('.env.example', () => {
 
   it('should give each variable a one-line comment', () => {
     expect([...documented].filter(([, comment]) => comment === undefined).map(([name]) => name)).toEqual([]);
+  });
+
+  it('should document every registered feature flag and no other', () => {
+    const registered = flagNames.map(flagVariable);
+    expect(registered.filter((name) => !documented.has(name))).toEqual([]);
+    expect([...documented.keys()].filter((name) => FEATURE_VARIABLE.test(name) && !registered.includes(name))).toEqual(
+      [],
+    );
   });
 
   it('should list no platform variable', () => {

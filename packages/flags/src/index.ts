@@ -1,1 +1,3 @@
-export {};
+export { flagDefault, isEnabled, unknownFlagVariables } from './is-enabled.ts';
+export type { FlagDefinition, FlagName } from './registry.ts';
+export { flagNames, flagRegistry, flagVariable } from './registry.ts';

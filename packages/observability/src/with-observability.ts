@@ -31,6 +31,7 @@ export function withObservability<C extends FunctionContext>(handler: Handler<C>
     };
     return runInRequestScope(scope, async () => {
       const path = new URL(request.url).pathname;
+      addBreadcrumb(`${request.method} ${path}`, 'http', 'info');
       let response: Response;
       try {
         const env: Env = getEnv(context);
@@ -38,17 +39,21 @@ export function withObservability<C extends FunctionContext>(handler: Handler<C>
         setReportingEnv(env);
         response = await handler(request, context);
       } catch (error) {
-        response = answerError(error);
+        const status = statusOf(error);
+        // Recorded before the report so the Sentry event shows how the request ended.
+        addBreadcrumb(`${request.method} ${path} failed`, 'http', status >= 500 ? 'error' : 'warning', {
+          status,
+          durationMs: Math.round(performance.now() - started),
+        });
+        response = answerError(error, status);
       }
-      const durationMs = Math.round(performance.now() - started);
-      addBreadcrumb(`${request.method} ${path}`, 'http', 'info', { status: response.status, durationMs });
-      log.info(`${request.method} ${path} ${response.status} ${durationMs}ms`);
+      log.info(`${request.method} ${path} ${response.status} ${Math.round(performance.now() - started)}ms`);
       return response;
     });
   };
 }
 
-function answerError(error: unknown): Response {
+function answerError(error: unknown, status: number): Response {
   if (error instanceof EnvValidationError) {
     // Nothing from the environment can be trusted, Sentry's DSN included: the log has it all.
     configureLogger({ level: 'warn', json: true });
@@ -56,7 +61,6 @@ function answerError(error: unknown): Response {
     log.error(`${error.message.split('\n')[0]}\n${formatProblems(error.problems)}`, { errorId });
     return errorResponse(error, errorId);
   }
-  const status = statusOf(error);
   if (status < 500) {
     log.debug(`answered ${status}`, { error: error instanceof Error ? error.name : 'NonError' });
     return errorResponse(error);

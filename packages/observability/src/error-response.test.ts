@@ -1,0 +1,69 @@
+import { DatabaseUnavailableError, PoolTimeoutError } from '@app/db';
+import { EnvValidationError } from '@app/env';
+import { describe, expect, it } from 'vitest';
+import type { ErrorBody } from './error-response.ts';
+import { errorResponse } from './error-response.ts';
+import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from './http-errors.ts';
+
+async function answer(error: unknown, errorId = 'ERR-TEST0001') {
+  const response = errorResponse(error, errorId);
+  return { status: response.status, headers: response.headers, body: (await response.json()) as ErrorBody };
+}
+
+describe('errorResponse', () => {
+  it('should answer an unknown error with 500 and no detail', async () => {
+    const { status, body } = await answer(new Error('relation "secret_table" does not exist at line 3'));
+    expect(status).toBe(500);
+    expect(body).toEqual({
+      error: { code: 'internal_error', message: 'Something went wrong', errorId: 'ERR-TEST0001' },
+    });
+  });
+
+  it('should answer a validation error with 400 and field details, without an errorId', async () => {
+    const { status, body } = await answer(new ValidationError([{ path: 'title', message: 'Required' }]));
+    expect(status).toBe(400);
+    expect(body).toEqual({
+      error: {
+        code: 'validation_failed',
+        message: 'The request is invalid',
+        details: [{ path: 'title', message: 'Required' }],
+      },
+    });
+  });
+
+  it.each([
+    [new NotFoundError(), 404, 'not_found'],
+    [new UnauthorizedError(), 401, 'unauthorized'],
+    [new ConflictError('Cannot move from archived to draft'), 409, 'conflict'],
+  ])('should map %s to its status and code', async (error, status, code) => {
+    const result = await answer(error);
+    expect(result.status).toBe(status);
+    expect(result.body.error.code).toBe(code);
+    expect(result.body.error.errorId).toBeUndefined();
+  });
+
+  it('should ask for a bearer token on 401', async () => {
+    expect((await answer(new UnauthorizedError())).headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  it.each([
+    [new PoolTimeoutError('busy'), 'database_busy', '1'],
+    [new DatabaseUnavailableError('down'), 'database_unavailable', '5'],
+  ])('should answer %s with 503 and Retry-After', async (error, code, retryAfter) => {
+    const { status, headers, body } = await answer(error);
+    expect(status).toBe(503);
+    expect(headers.get('retry-after')).toBe(retryAfter);
+    expect(body).toEqual({
+      error: { code, message: 'The service is temporarily unavailable; retry later', errorId: 'ERR-TEST0001' },
+    });
+  });
+
+  it('should answer a misconfiguration with 503 misconfigured and the generic message', async () => {
+    const error = new EnvValidationError('production', [{ variable: 'DATABASE_URL', message: 'is required' }]);
+    const { status, body } = await answer(error);
+    expect(status).toBe(503);
+    expect(body).toEqual({
+      error: { code: 'misconfigured', message: 'Something went wrong', errorId: 'ERR-TEST0001' },
+    });
+  });
+});

@@ -1,0 +1,54 @@
+import { createServer } from 'node:net';
+import { resetEnvCache } from '@app/env';
+import { withObservability } from '@app/observability';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+const failing = withObservability(async () => {
+  throw new Error('boom');
+});
+
+async function timeErrors(count: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const started = performance.now();
+    const response = await failing(new Request('http://localhost/x'), { waitUntil: () => {} });
+    await response.text();
+    expect(response.status).toBe(500);
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+describe('Sentry ingest down', () => {
+  // Accepts connections and never answers: the worst case for a client that waits.
+  const sockets: import('node:net').Socket[] = [];
+  const blackHole = createServer((socket) => sockets.push(socket));
+  afterAll(() => {
+    for (const socket of sockets) socket.destroy();
+    blackHole.close();
+    vi.restoreAllMocks();
+  });
+
+  it('should not slow error responses compared with no DSN at all', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    process.env.CONTEXT = 'dev';
+    process.env.LOG_LEVEL = 'warn';
+    delete process.env.SENTRY_DSN;
+    resetEnvCache();
+    await timeErrors(5);
+    const withoutDsn = await timeErrors(30);
+
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    const address = blackHole.address();
+    process.env.SENTRY_DSN = `http://key@127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/1`;
+    resetEnvCache();
+    await timeErrors(5); // the first error loads the SDK in the background
+    const blackHoled = await timeErrors(30);
+
+    // The flush to a black hole takes its full 2 s timeout; responses must not wait for it.
+    expect(Math.max(...blackHoled)).toBeLessThan(250);
+    expect(median(blackHoled) - median(withoutDsn)).toBeLessThan(5);
+  });
+});

@@ -1,0 +1,66 @@
+import type { IncomingMessage } from 'node:http';
+import { createServer } from 'node:http';
+import { gunzipSync } from 'node:zlib';
+
+export interface SentryEvent {
+  event_id: string;
+  environment?: string;
+  release?: string;
+  level?: string;
+  tags?: Record<string, string>;
+  breadcrumbs?: Array<{ message?: string; category?: string; data?: Record<string, unknown> }>;
+  exception?: { values?: Array<{ type?: string; value?: string }> };
+}
+
+export interface FakeSentry {
+  dsn: string;
+  /** Every envelope body received, as text (for "does a secret appear anywhere" checks). */
+  rawEnvelopes: string[];
+  events(): SentryEvent[];
+  waitForEvents(count: number, timeoutMs?: number): Promise<SentryEvent[]>;
+  close(): Promise<void>;
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const body = Buffer.concat(chunks);
+  return (request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('utf8');
+}
+
+/**
+ * A local stand-in for Sentry's ingest: the real SDK, given `dsn`, POSTs real envelopes to
+ * `/api/1/envelope/` here (FACTS.md). Only the network edge is fake.
+ */
+export async function startFakeSentry(): Promise<FakeSentry> {
+  const rawEnvelopes: string[] = [];
+  const events: SentryEvent[] = [];
+  const server = createServer(async (request, response) => {
+    const body = await readBody(request);
+    rawEnvelopes.push(body);
+    // Envelope: a header line, then (item header line, payload line) pairs.
+    const lines = body.split('\n').filter((line) => line.length > 0);
+    for (let i = 1; i + 1 < lines.length; i += 2) {
+      const itemHeader = JSON.parse(lines[i] as string) as { type?: string };
+      if (itemHeader.type === 'event') events.push(JSON.parse(lines[i + 1] as string) as SentryEvent);
+    }
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    dsn: `http://publickey@127.0.0.1:${port}/1`,
+    rawEnvelopes,
+    events: () => [...events],
+    async waitForEvents(count, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (events.length < count) {
+        if (Date.now() > deadline) throw new Error(`expected ${count} Sentry events, got ${events.length}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return [...events];
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
