@@ -8,10 +8,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isLocalDatabase } from '@app/db';
 import { formatProblems, validateEnv } from '@app/env';
 import { watchFunctions } from './lib/build-functions.ts';
 import type { EmbeddedPostgres } from './lib/embedded-postgres.ts';
 import { startEmbeddedPostgres } from './lib/embedded-postgres.ts';
+import { migrate } from './lib/migrate.ts';
 import { repositoryRoot, spawnNetlifyDev, stopProcessGroup, waitForHttp } from './lib/netlify-dev.ts';
 import { startWsProxy } from './lib/ws-proxy.ts';
 
@@ -43,6 +45,18 @@ try {
     database = `embedded PostgreSQL (PGlite, data in .data/pglite) at ${embedded.url.replace(/:[^:@/]*@/, ':***@')}`;
   }
 
+  // Local databases are migrated on start; a remote one is left to `pnpm db:migrate` (deliberately).
+  let migrations = 'not applied to a remote database: run `pnpm db:migrate`';
+  if (isLocalDatabase(process.env.DATABASE_URL)) {
+    try {
+      const applied = await migrate({ databaseUrl: process.env.DATABASE_URL, log: () => {} });
+      migrations = applied.length === 0 ? 'up to date' : `applied ${applied.map((m) => m.name).join(', ')}`;
+    } catch (error) {
+      // Keep serving: /api/health will say what is wrong, and a restart migrates once it is back.
+      migrations = `NOT applied: ${error instanceof Error ? error.message : error}`;
+    }
+  }
+
   const proxyAddress = process.env.DB_WS_PROXY ?? '127.0.0.1:5481';
   const proxy = await startWsProxy({ port: Number(proxyAddress.split(':')[1]) });
   stops.push(proxy.close);
@@ -70,6 +84,7 @@ try {
       `  http://localhost:${port}/api/health            health (also /.netlify/functions/health)`,
       '',
       `  database        ${database}`,
+      `  migrations      ${migrations}`,
       `  WebSocket proxy 127.0.0.1:${proxy.port} (Neon driver → local PostgreSQL)`,
       '',
       'Ctrl-C stops everything.',

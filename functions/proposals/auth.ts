@@ -1,0 +1,16 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { UnauthorizedError } from '@app/observability';
+
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * Requires `Authorization: Bearer <token>`. Compares fixed-length digests in constant time, so
+ * neither the token's content nor its length leaks through timing.
+ */
+export function requireBearer(request: Request, token: string | undefined): void {
+  const match = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '');
+  const given = match?.[1];
+  if (token === undefined || given === undefined || !timingSafeEqual(digest(given), digest(token))) {
+    throw new UnauthorizedError();
+  }
+}

@@ -1,0 +1,48 @@
+import { getDatabase } from '@app/db';
+import { getEnv } from '@app/env';
+import { isEnabled } from '@app/flags';
+import { MethodNotAllowedError, ValidationError, withObservability } from '@app/observability';
+import { requireBearer } from './auth.ts';
+import { parse, readJsonBody, resourceId } from './request.ts';
+import { createProposalBody, listProposalsQuery, MAX_BODY_BYTES, updateProposalBody } from './schema.ts';
+import { createProposal, getProposal, listProposals, updateProposal } from './store.ts';
+
+/**
+ * /api/proposals — reads are open; writes need `Authorization: Bearer <API_TOKEN>`.
+ *   GET    /api/proposals?status=&limit=&cursor=   newest first, keyset-paginated
+ *   GET    /api/proposals/:id
+ *   POST   /api/proposals                         { title, clientName, amountCents, status? }
+ *   PATCH  /api/proposals/:id                     any of those fields
+ */
+export default withObservability(async function proposals(request, context) {
+  const env = getEnv(context);
+  const db = getDatabase(context);
+  const id = resourceId(request.url, 'proposals');
+  const refuseArchiving = (status: string | undefined) => {
+    if (status === 'archived' && !isEnabled('proposalArchive', env)) {
+      throw new ValidationError([{ path: 'status', message: 'Archiving proposals is not enabled' }]);
+    }
+  };
+
+  if (request.method === 'GET' && id === undefined) {
+    const query = parse(listProposalsQuery, Object.fromEntries(new URL(request.url).searchParams));
+    return Response.json(await listProposals(db, query));
+  }
+  if (request.method === 'GET' && id !== undefined) {
+    return Response.json(await getProposal(db, id));
+  }
+  if (request.method === 'POST' && id === undefined) {
+    requireBearer(request, env.API_TOKEN);
+    const input = parse(createProposalBody, await readJsonBody(request, MAX_BODY_BYTES));
+    refuseArchiving(input.status);
+    const created = await createProposal(db, input);
+    return Response.json(created, { status: 201, headers: { Location: `/api/proposals/${created.id}` } });
+  }
+  if (request.method === 'PATCH' && id !== undefined) {
+    requireBearer(request, env.API_TOKEN);
+    const changes = parse(updateProposalBody, await readJsonBody(request, MAX_BODY_BYTES));
+    refuseArchiving(changes.status);
+    return Response.json(await updateProposal(db, id, changes));
+  }
+  throw new MethodNotAllowedError(id === undefined ? ['GET', 'POST'] : ['GET', 'PATCH']);
+});

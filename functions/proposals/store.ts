@@ -1,0 +1,118 @@
+import type { Database, Queryable } from '@app/db';
+import { ConflictError, NotFoundError, ValidationError } from '@app/observability';
+import type { CreateProposal, ListProposals, UpdateProposal } from './schema.ts';
+import type { ProposalStatus } from './transitions.ts';
+import { canTransition } from './transitions.ts';
+
+export interface Proposal {
+  id: string;
+  title: string;
+  clientName: string;
+  status: ProposalStatus;
+  amountCents: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface ProposalRow {
+  id: string;
+  title: string;
+  client_name: string;
+  status: ProposalStatus;
+  amount_cents: number;
+  created_at: Date;
+  updated_at: Date;
+  [column: string]: unknown;
+}
+
+const columns = 'id, title, client_name, status, amount_cents, created_at, updated_at';
+
+const toProposal = (row: ProposalRow): Proposal => ({
+  id: row.id,
+  title: row.title,
+  clientName: row.client_name,
+  status: row.status,
+  amountCents: row.amount_cents,
+  createdAt: row.created_at.toISOString(),
+  updatedAt: row.updated_at.toISOString(),
+});
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Opaque keyset cursor: the last row's (created_at, id), so pages stay stable while rows are added. */
+function encodeCursor(row: ProposalRow): string {
+  return Buffer.from(`${row.created_at.toISOString()}|${row.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: string; id: string } {
+  const [createdAt = '', id = ''] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!uuid.test(id) || Number.isNaN(Date.parse(createdAt))) {
+    throw new ValidationError([{ path: 'cursor', message: 'cursor is not valid' }]);
+  }
+  return { createdAt, id };
+}
+
+export async function listProposals(db: Database, { status, limit, cursor }: ListProposals) {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (status !== undefined) {
+    params.push(status);
+    where.push(`status = $${params.length}`);
+  }
+  if (cursor !== undefined) {
+    const after = decodeCursor(cursor);
+    params.push(after.createdAt, after.id);
+    where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+  }
+  params.push(limit + 1);
+  const rows = await db.query<ProposalRow>(
+    `select ${columns} from proposals ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
+     order by created_at desc, id desc limit $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { data: page.map(toProposal), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
+
+export async function getProposal(db: Queryable, id: string, { forUpdate = false } = {}): Promise<Proposal> {
+  if (!uuid.test(id)) throw new NotFoundError('Proposal not found');
+  const [row] = await db.query<ProposalRow>(
+    `select ${columns} from proposals where id = $1${forUpdate ? ' for update' : ''}`,
+    [id],
+  );
+  if (row === undefined) throw new NotFoundError('Proposal not found');
+  return toProposal(row);
+}
+
+export async function createProposal(db: Database, input: CreateProposal): Promise<Proposal> {
+  const rows = await db.transaction((tx) =>
+    tx.query<ProposalRow>(
+      `insert into proposals (title, client_name, amount_cents, status)
+       values ($1, $2, $3, $4) returning ${columns}`,
+      [input.title, input.clientName, input.amountCents, input.status ?? 'draft'],
+    ),
+  );
+  return toProposal(rows[0] as ProposalRow);
+}
+
+/** Applies a partial update; the status change is checked against the current row under a row lock. */
+export async function updateProposal(db: Database, id: string, changes: UpdateProposal): Promise<Proposal> {
+  return db.transaction(async (tx) => {
+    const current = await getProposal(tx, id, { forUpdate: true });
+    if (changes.status !== undefined && !canTransition(current.status, changes.status)) {
+      throw new ConflictError(`A proposal cannot go from ${current.status} to ${changes.status}`);
+    }
+    const [row] = await tx.query<ProposalRow>(
+      `update proposals set
+         title = coalesce($2, title),
+         client_name = coalesce($3, client_name),
+         amount_cents = coalesce($4, amount_cents),
+         status = coalesce($5, status),
+         updated_at = now()
+       where id = $1 returning ${columns}`,
+      [id, changes.title ?? null, changes.clientName ?? null, changes.amountCents ?? null, changes.status ?? null],
+    );
+    return toProposal(row as ProposalRow);
+  });
+}

@@ -1,0 +1,39 @@
+/**
+ * `pnpm db:migrate [--down [--count N]]`: applies pending migrations in migrations/ to DATABASE_URL
+ * (this shell's, else .env's). Use Neon's direct endpoint, not the -pooler one: a pre-deploy step.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { migrate } from './lib/migrate.ts';
+import { repositoryRoot } from './lib/netlify-dev.ts';
+
+const { values } = parseArgs({ options: { down: { type: 'boolean', default: false }, count: { type: 'string' } } });
+const envFile = join(repositoryRoot, '.env');
+if (!process.env.DATABASE_URL && existsSync(envFile)) process.loadEnvFile(envFile);
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) {
+  console.error('DATABASE_URL is not set: point it at the database to migrate (Neon: the direct, non-pooler URL).');
+  process.exit(1);
+}
+
+try {
+  const applied = await migrate({
+    databaseUrl,
+    direction: values.down ? 'down' : 'up',
+    count: values.count === undefined ? undefined : Number(values.count),
+    log: () => {},
+  });
+  const host = new URL(databaseUrl).host;
+  console.log(
+    applied.length === 0
+      ? `Migrations: ${host} is up to date.`
+      : `Migrations ${values.down ? 'undone' : 'applied'} on ${host}: ${applied.map((m) => m.name).join(', ')}`,
+  );
+} catch (error) {
+  // The message only: a driver's stack can include the connection string.
+  console.error(
+    `Migration failed: ${error instanceof Error ? error.message.replace(/\/\/[^@\s]*@/g, '//***@') : error}`,
+  );
+  process.exit(1);
+}
