@@ -18,12 +18,22 @@ export interface NetlifyDevOptions {
  * every worker it started.
  */
 export function spawnNetlifyDev({ port = 8888, env = {}, stdio = 'inherit' }: NetlifyDevOptions = {}): ChildProcess {
-  const bin = join(repositoryRoot, 'node_modules/.bin/netlify');
-  const args = ['dev', '--offline', '--internal-disable-edge-functions', '--port', String(port)];
-  // In a pnpm workspace root netlify asks which package to serve unless `--cwd` names the site;
-  // it ignores `--cwd` when it equals the process's own working directory, hence the other cwd.
-  args.push('--cwd', repositoryRoot);
-  return spawn(bin, args, {
+  return spawnNetlify(['dev', '--offline', '--internal-disable-edge-functions', '--port', String(port)], {
+    env,
+    stdio,
+  });
+}
+
+/**
+ * Runs a netlify-cli command for the site at the repository root. In a pnpm workspace root
+ * netlify asks which package to use unless `--cwd` names the site, and it ignores `--cwd` when it
+ * equals the process's own working directory: hence the other working directory.
+ */
+export function spawnNetlify(
+  args: string[],
+  { env = {}, stdio = 'inherit' }: Pick<NetlifyDevOptions, 'env' | 'stdio'> = {},
+): ChildProcess {
+  return spawn(join(repositoryRoot, 'node_modules/.bin/netlify'), [...args, '--cwd', repositoryRoot], {
     cwd: tmpdir(),
     env: { ...process.env, BROWSER: 'none', ...env },
     stdio: stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],

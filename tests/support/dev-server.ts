@@ -2,7 +2,10 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { repositoryRoot, stopProcessGroup, waitForHttp } from '../../scripts/lib/netlify-dev.ts';
+import { repositoryRoot, stopProcessGroup } from '../../scripts/lib/netlify-dev.ts';
+
+/** The last line of pnpm dev's start-up banner. */
+const READY_LINE = 'Ctrl-C stops everything.';
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -52,7 +55,15 @@ export async function startDevServer(env: Record<string, string | undefined> = {
     child.once('exit', (code) => reject(new Error(`pnpm dev exited early (${code}):\n${output}`))),
   );
   exited.catch(() => {}); // after a deliberate stop the exit is expected
-  await Promise.race([waitForHttp(`${baseUrl}/api/health`), exited]);
+  // Ready when pnpm dev prints its banner (after its own health probe), as a developer sees it.
+  const ready = (async () => {
+    const deadline = Date.now() + 120_000;
+    while (!output.includes(READY_LINE)) {
+      if (Date.now() > deadline) throw new Error(`pnpm dev printed no banner within 120 s:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  await Promise.race([ready, exited]);
   return {
     baseUrl,
     output: () => output,

@@ -1,0 +1,53 @@
+/**
+ * `pnpm smoke <base-url> [--sentry] [--timeout 120]`: checks a deployed (or local) site: health
+ * `pass` at both URLs, the proposals list, the standard 404 body, and with `--sentry` a deliberate
+ * error whose errorId it prints. Failing checks are retried until `--timeout` seconds pass (a
+ * fresh deploy warms up), then it exits 1 with one line per reason.
+ */
+import { parseArgs } from 'node:util';
+import type { SmokeCheck } from './lib/smoke-checks.ts';
+import { sentryCheck, smokeChecks } from './lib/smoke-checks.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { sentry: { type: 'boolean', default: false }, timeout: { type: 'string', default: '120' } },
+});
+const baseUrl = positionals[0];
+if (baseUrl === undefined || !URL.canParse(baseUrl)) {
+  console.error('Usage: pnpm smoke <base-url> [--sentry] [--timeout seconds]');
+  process.exit(2);
+}
+const deadline = Date.now() + Number(values.timeout) * 1000;
+const checks: SmokeCheck[] = [...smokeChecks, ...(values.sentry ? [sentryCheck] : [])];
+
+const reason = (error: unknown) =>
+  error instanceof Error
+    ? error.cause instanceof Error
+      ? `${error.message} (${error.cause.message})`
+      : error.message
+    : String(error);
+
+let pending = checks;
+const failures = new Map<string, string>();
+for (let attempt = 1; pending.length > 0; attempt += 1) {
+  const stillFailing: SmokeCheck[] = [];
+  for (const check of pending) {
+    try {
+      console.log(`ok   ${check.name}: ${await check.run(baseUrl)}`);
+      failures.delete(check.name);
+    } catch (error) {
+      failures.set(check.name, reason(error));
+      stillFailing.push(check);
+    }
+  }
+  pending = stillFailing;
+  if (pending.length === 0 || Date.now() > deadline) break;
+  console.log(`wait ${pending.map((check) => check.name).join(', ')} (attempt ${attempt}); retrying`);
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+}
+
+if (failures.size > 0) {
+  for (const [name, why] of failures) console.error(`FAIL ${name}: ${why}`);
+  process.exit(1);
+}
+console.log(`Smoke checks passed for ${baseUrl}`);

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import extract from 'extract-zip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repositoryRoot } from '../scripts/lib/netlify-dev.ts';
+import type { TestDatabase } from './support/database.ts';
+import { useTestDatabase } from './support/database.ts';
+
+const builtDir = join(repositoryRoot, '.netlify/functions');
+
+function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Imports the unpacked function in a fresh Node process and calls it once; prints status and body. */
+const invoke = `
+const [, file, url, method] = process.argv;
+const { default: handler } = await import(file);
+const response = await handler(new Request(url, { method }), {});
+console.log(JSON.stringify({ status: response.status, body: await response.text() }));
+process.exit(0);
+`;
+
+describe('pnpm build', () => {
+  let testDb: TestDatabase;
+  const unpacked: string[] = [];
+  beforeAll(async () => {
+    testDb = await useTestDatabase();
+    const build = await run(join(repositoryRoot, 'node_modules/.bin/tsx'), ['scripts/build.ts'], {
+      cwd: repositoryRoot,
+    });
+    expect(build.code, build.stdout + build.stderr).toBe(0);
+  });
+  afterAll(async () => {
+    await Promise.all(unpacked.map((dir) => rm(dir, { recursive: true, force: true })));
+    await testDb?.close();
+  });
+
+  async function unpack(name: string): Promise<string> {
+    // Outside the repository: nothing can resolve from the workspace's node_modules.
+    const dir = await mkdtemp(join(tmpdir(), `bundle-${name}-`));
+    unpacked.push(dir);
+    await extract(join(builtDir, `${name}.zip`), { dir });
+    return dir;
+  }
+
+  async function call(name: string, path: string, env: Record<string, string> = {}, method = 'GET') {
+    const dir = await unpack(name);
+    const result = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        invoke,
+        join(dir, 'dist/functions', `${name}.mjs`),
+        `http://localhost${path}`,
+        method,
+      ],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH,
+          CONTEXT: 'dev',
+          LOG_LEVEL: 'error',
+          DATABASE_URL: testDb.url,
+          DB_WS_PROXY: testDb.wsProxy,
+          ...env,
+        },
+      },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    return {
+      dir,
+      ...(JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { status: number; body: string }),
+    };
+  }
+
+  it('should package one zip per function, with the workspace packages bundled in', () => {
+    const zips = readdirSync(builtDir).filter((file) => file.endsWith('.zip'));
+    expect(zips.sort()).toEqual(['debug-error.zip', 'health.zip', 'proposals.zip']);
+  });
+
+  it('should answer health from the unpacked bundle against real PostgreSQL', async () => {
+    const { dir, status, body } = await call('health', '/api/health');
+    expect(status).toBe(200);
+    expect(JSON.parse(body)).toMatchObject({ status: 'pass' });
+    expect(existsSync(join(dir, 'packages'))).toBe(false);
+    expect(existsSync(join(dir, 'node_modules/@app'))).toBe(false);
+  });
+
+  it('should list proposals from the unpacked bundle', async () => {
+    const { status, body } = await call('proposals', '/api/proposals?limit=1');
+    expect(status).toBe(200);
+    expect(JSON.parse(body)).toHaveProperty('data');
+  });
+
+  it('should answer the debug route 404 while its flag is off, and throw when on', async () => {
+    expect((await call('debug-error', '/api/debug/error')).status).toBe(404);
+    expect((await call('debug-error', '/api/debug/error', { FEATURE_DEBUG_ERROR_ENABLED: 'true' })).status).toBe(500);
+  });
+});

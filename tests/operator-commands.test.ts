@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { repositoryRoot } from '../scripts/lib/netlify-dev.ts';
+import type { DevServer } from './support/dev-server.ts';
+import { freePort, startDevServer } from './support/dev-server.ts';
+
+function pnpmScript(script: string, args: string[], env: Record<string, string | undefined> = {}) {
+  return new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn(join(repositoryRoot, 'node_modules/.bin/tsx'), [`scripts/${script}.ts`, ...args], {
+      cwd: repositoryRoot,
+      // Only what the test passes: the developer's own shell must not change the verdict.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+describe('pnpm smoke', () => {
+  describe('against pnpm dev', () => {
+    let app: DevServer;
+    beforeAll(async () => {
+      app = await startDevServer({ DATABASE_URL: inject('databaseUrl'), FEATURE_DEBUG_ERROR_ENABLED: 'true' });
+    });
+    afterAll(() => app?.stop());
+
+    it('should pass, and with --sentry print the errorId to look up', async () => {
+      const { code, output } = await pnpmScript('smoke', [app.baseUrl, '--sentry', '--timeout', '10']);
+      expect(code, output).toBe(0);
+      expect(output).toMatch(/ok {3}health at \/api\/health: pass/);
+      expect(output).toMatch(/ok {3}health at \/\.netlify\/functions\/health/);
+      expect(output).toMatch(/search Sentry for errorId:ERR-[0-9A-Z]{8}/);
+      expect(output).toContain('Smoke checks passed');
+    });
+  });
+
+  it('should fail with a clear reason against a closed port', async () => {
+    const { code, output } = await pnpmScript('smoke', [`http://127.0.0.1:${await freePort()}`, '--timeout', '1']);
+    expect(code).toBe(1);
+    expect(output).toMatch(/FAIL health at \/api\/health: fetch failed \(connect ECONNREFUSED/);
+  });
+
+  describe('against a site whose health is fail', () => {
+    let app: DevServer;
+    beforeAll(async () => {
+      app = await startDevServer({
+        DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/none`,
+        DB_CONNECT_TIMEOUT_MS: '500',
+      });
+    });
+    afterAll(() => app?.stop());
+
+    it('should retry, then fail naming the health status', async () => {
+      const { code, output } = await pnpmScript('smoke', [app.baseUrl, '--timeout', '4']);
+      expect(code).toBe(1);
+      expect(output).toContain('retrying');
+      expect(output).toContain(
+        'FAIL health at /api/health: /api/health answered 503 with status "fail" (want 200 pass)',
+      );
+    });
+  });
+});
+
+describe('pnpm check-env', () => {
+  const remote = {
+    DATABASE_URL: 'postgresql://app:pw-canary-81726354@ep-cool-123-pooler.eu-central-1.aws.neon.tech/app',
+    API_TOKEN: 'token-canary-0123456789',
+    SENTRY_DSN: 'https://key@o1.ingest.sentry.io/2',
+  };
+
+  it('should pass production on a well-formed remote environment', async () => {
+    const { code, output } = await pnpmScript('check-env', ['--context', 'production'], remote);
+    expect(code, output).toBe(0);
+    expect(output).toContain('Environment is valid for production.');
+  });
+
+  it('should fail production on a localhost DATABASE_URL, naming it and printing no value', async () => {
+    const local = { ...remote, DATABASE_URL: 'postgres://postgres:pw-canary-81726354@localhost:5432/app' };
+    const { code, output } = await pnpmScript('check-env', ['--context', 'production'], local);
+    expect(code).toBe(1);
+    expect(output).toContain('DATABASE_URL: points at this machine (localhost) in production');
+    expect(output).not.toContain('pw-canary');
+    expect(output).not.toContain('token-canary');
+  });
+
+  it('should list every problem and warn about unknown flags', async () => {
+    const { code, output } = await pnpmScript('check-env', ['--context', 'deploy-preview'], {
+      DB_POOL_MAX: '500',
+      FEATURE_PROPOSAL_ARCHIVED_ENABLED: 'true',
+    });
+    expect(code).toBe(1);
+    for (const variable of ['DATABASE_URL', 'API_TOKEN', 'DB_POOL_MAX']) expect(output).toContain(`${variable}:`);
+  });
+
+  it('should warn about a flag variable no flag declares', async () => {
+    const { code, output } = await pnpmScript('check-env', ['--context', 'production'], {
+      ...remote,
+      FEATURE_PROPOSAL_ARCHIVED_ENABLED: 'true',
+    });
+    expect(code).toBe(0);
+    expect(output).toContain('FEATURE_PROPOSAL_ARCHIVED_ENABLED: matches no flag in packages/flags');
+  });
+
+  it('should refuse an unknown context', async () => {
+    const { code, output } = await pnpmScript('check-env', ['--context', 'staging']);
+    expect(code).toBe(2);
+    expect(output).toContain('Unknown --context "staging"');
+  });
+});
