@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,25 +5,12 @@ import { join } from 'node:path';
 import extract from 'extract-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repositoryRoot } from '../scripts/lib/netlify-dev.ts';
+import { runProcess } from '../scripts/lib/run-process.ts';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
+import { runScript } from './support/run-script.ts';
 
 const builtDir = join(repositoryRoot, '.netlify/functions');
-
-function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** Imports the unpacked function in a fresh Node process and calls it once; prints status and body. */
 const invoke = `
@@ -40,10 +26,8 @@ describe('pnpm build', () => {
   const unpacked: string[] = [];
   beforeAll(async () => {
     testDb = await useTestDatabase();
-    const build = await run(join(repositoryRoot, 'node_modules/.bin/tsx'), ['scripts/build.ts'], {
-      cwd: repositoryRoot,
-    });
-    expect(build.code, build.stdout + build.stderr).toBe(0);
+    const build = await runScript('build');
+    expect(build.code, build.output).toBe(0);
   });
   afterAll(async () => {
     await Promise.all(unpacked.map((dir) => rm(dir, { recursive: true, force: true })));
@@ -60,7 +44,7 @@ describe('pnpm build', () => {
 
   async function call(name: string, path: string, env: Record<string, string> = {}, method = 'GET') {
     const dir = await unpack(name);
-    const result = await run(
+    const result = await runProcess(
       process.execPath,
       [
         '--input-type=module',

@@ -1,30 +1,12 @@
-import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { createDatabase } from '@app/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, migrationsDir } from '../scripts/lib/migrate.ts';
-import { repositoryRoot } from '../scripts/lib/netlify-dev.ts';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
+import { runScript } from './support/run-script.ts';
 
-function runMigrate(databaseUrl: string): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(join(repositoryRoot, 'node_modules/.bin/tsx'), ['scripts/db-migrate.ts'], {
-      cwd: repositoryRoot,
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
+const runMigrate = (databaseUrl: string) => runScript('db-migrate', [], { ...process.env, DATABASE_URL: databaseUrl });
 
 describe('pnpm db:migrate', () => {
   let testDb: TestDatabase;

@@ -1,28 +1,11 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { repositoryRoot } from '../scripts/lib/netlify-dev.ts';
 import type { DevServer } from './support/dev-server.ts';
 import { freePort, startDevServer } from './support/dev-server.ts';
+import { runScript } from './support/run-script.ts';
 
-function pnpmScript(script: string, args: string[], env: Record<string, string | undefined> = {}) {
-  return new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn(join(repositoryRoot, 'node_modules/.bin/tsx'), [`scripts/${script}.ts`, ...args], {
-      cwd: repositoryRoot,
-      // Only what the test passes: the developer's own shell must not change the verdict.
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
+/** Only what the test passes: the developer's own shell must not change the verdict. */
+const pnpmScript = (name: string, args: string[], env: Record<string, string | undefined> = {}) =>
+  runScript(name, args, { PATH: process.env.PATH, HOME: process.env.HOME, ...env });
 
 describe('pnpm smoke', () => {
   describe('against pnpm dev', () => {

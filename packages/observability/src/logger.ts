@@ -32,16 +32,13 @@ export function loggerSettings(): Readonly<LoggerSettings> {
 }
 
 function write(level: LogLevel, message: string, fields: LogFields = {}): void {
+  // Every line, printed or not, becomes a breadcrumb: the context Sentry shows next to an error.
+  // It is recorded as is — Sentry's beforeSend redacts the whole event — so that lines below the
+  // level cost next to nothing on the hot path.
+  addBreadcrumb(message, 'log', breadcrumbLevel[level], Object.keys(fields).length > 0 ? fields : undefined);
+  if (rank[level] > rank[settings.level]) return;
   const safeMessage = redactString(message, settings.secrets);
   const safeFields = redact(fields, settings.secrets);
-  // Every line, printed or not, becomes a breadcrumb: the context Sentry shows next to an error.
-  addBreadcrumb(
-    safeMessage,
-    'log',
-    breadcrumbLevel[level],
-    Object.keys(safeFields).length > 0 ? safeFields : undefined,
-  );
-  if (rank[level] > rank[settings.level]) return;
   const line = settings.json
     ? JSON.stringify({ level, time: new Date().toISOString(), msg: safeMessage, ...safeFields })
     : `[${level}] ${safeMessage}${Object.entries(safeFields)

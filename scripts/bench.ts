@@ -1,0 +1,203 @@
+/**
+ * `pnpm bench [--quick] [--skip-netlify-dev]`: the costs that matter in serverless, as ratios
+ * measured in one run against a bare baseline (medians of alternating rounds), plus bundle sizes
+ * and in-process service time at the expected load. Needs a PostgreSQL: DATABASE_URL, else
+ * postgres://postgres@127.0.0.1:5432/test. Prints a markdown report and writes reports/bench-*.json.
+ */
+import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { build } from 'esbuild';
+import { coldStart } from './lib/bench/cold-start.ts';
+import { compare, median, timePerCall } from './lib/bench/measure.ts';
+import type { InProcessRequest } from './lib/bench/service-time.ts';
+import { inProcessLoad } from './lib/bench/service-time.ts';
+import { buildFunctions, bundleOptions, functionsBuildDir } from './lib/build-functions.ts';
+import { summarize } from './lib/load/stats.ts';
+import { migrate } from './lib/migrate.ts';
+import { repositoryRoot, spawnNetlifyDev, stopProcessGroup, waitForHttp } from './lib/netlify-dev.ts';
+import { startWsProxy } from './lib/ws-proxy.ts';
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, 'skip-netlify-dev': { type: 'boolean', default: false } },
+});
+const quick = values.quick;
+const rounds = quick ? 3 : 7;
+const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const token = 'bench-token-0123456789abcdef';
+
+const proxy = await startWsProxy();
+const wsProxy = `127.0.0.1:${proxy.port}`;
+const functionEnv = {
+  CONTEXT: 'dev',
+  LOG_LEVEL: 'error',
+  DATABASE_URL: databaseUrl,
+  DB_WS_PROXY: wsProxy,
+  API_TOKEN: token,
+};
+Object.assign(process.env, functionEnv);
+await migrate({ databaseUrl, log: () => {} });
+
+// The same bundles Netlify packages, and the baseline built the same way.
+await buildFunctions();
+const benchDir = join(repositoryRoot, 'dist/bench');
+await build(bundleOptions(benchDir, { bare: join(repositoryRoot, 'scripts/lib/bench/bare-function.ts') }));
+const healthBundle = join(functionsBuildDir, 'health.mjs');
+const bareBundle = join(benchDir, 'bare.mjs');
+
+const rows: { measure: string; ours: string; baseline: string; ratio: number; target: string; met: boolean }[] = [];
+
+// 1. Warm overhead: the whole health handler vs the one query it wraps, same driver, same database.
+const { default: health } = await import('../functions/health/index.ts');
+const { default: proposals } = await import('../functions/proposals/index.ts');
+const { configureDriver, getDatabase } = await import('@app/db');
+const { Pool } = await import('@neondatabase/serverless');
+// The baseline is the driver's own Pool, configured for the local proxy exactly as @app/db does.
+configureDriver(databaseUrl, wsProxy);
+const bare = new Pool({ connectionString: databaseUrl, max: 25 });
+const healthCall = async () => (await health(new Request('http://localhost/api/health'), {})).text();
+const bareCall = () => bare.query('select 1');
+const iterations = quick ? 50 : 300;
+await timePerCall(healthCall, 50);
+await timePerCall(bareCall, 50);
+const warm = await compare(
+  () => timePerCall(healthCall, iterations),
+  () => timePerCall(bareCall, iterations),
+  rounds,
+);
+rows.push({
+  measure: 'warm: health handler vs bare `select 1`',
+  ours: `${warm.a.toFixed(3)} ms`,
+  baseline: `${warm.b.toFixed(3)} ms`,
+  ratio: warm.ratio,
+  target: '≤ 1.15×',
+  met: warm.ratio <= 1.15,
+});
+
+// 2. Cold start: import + first request of the built bundle in a fresh process.
+const cold = await compare(
+  () => coldStart(healthBundle, functionEnv),
+  () => coldStart(bareBundle, functionEnv),
+  rounds,
+);
+rows.push({
+  measure: 'cold: health bundle vs bare Neon-query bundle',
+  ours: `${cold.a.toFixed(1)} ms`,
+  baseline: `${cold.b.toFixed(1)} ms`,
+  ratio: cold.ratio,
+  target: '≤ 1.3×',
+  met: cold.ratio <= 1.3,
+});
+
+// 3. netlify dev: same emulator, same run, 15 clients: /api/health vs the bare function.
+if (!values['skip-netlify-dev']) {
+  const servedBare = join(functionsBuildDir, 'bench-bare.mjs');
+  copyFileSync(bareBundle, servedBare);
+  const port = 8800 + Math.floor(Math.random() * 80);
+  const netlify = spawnNetlifyDev({ port, env: functionEnv, stdio: 'pipe' });
+  try {
+    await waitForHttp(`http://localhost:${port}/api/health`);
+    const seconds = quick ? 3 : 10;
+    const drive = (path: string) =>
+      new Promise<autocannon.Result>((resolve, reject) =>
+        autocannon(
+          { url: `http://localhost:${port}${path}`, connections: 15, duration: seconds, timeout: 30 },
+          (e, r) => (e ? reject(e) : resolve(r)),
+        ),
+      );
+    const ours: autocannon.Result[] = [];
+    const base: autocannon.Result[] = [];
+    for (let round = 0; round < (quick ? 1 : 2); round += 1) {
+      ours.push(await drive('/api/health'));
+      base.push(await drive('/.netlify/functions/bench-bare'));
+    }
+    const rps = (results: autocannon.Result[]) => median(results.map((r) => r.requests.average));
+    const p99 = (results: autocannon.Result[]) => median(results.map((r) => r.latency.p99));
+    const ratio = rps(ours) / Math.max(rps(base), 0.001);
+    rows.push({
+      measure: 'netlify dev, 15 clients: /api/health vs bare (throughput)',
+      ours: `${rps(ours).toFixed(1)} rps, p99 ${p99(ours).toFixed(0)} ms`,
+      baseline: `${rps(base).toFixed(1)} rps, p99 ${p99(base).toFixed(0)} ms`,
+      ratio,
+      target: '≥ 0.8×',
+      met: ratio >= 0.8,
+    });
+  } finally {
+    await stopProcessGroup(netlify);
+    rmSync(servedBare, { force: true });
+  }
+}
+
+// 4. Bundle sizes, as bundled by us (and as zipped by Netlify when `pnpm build` has run).
+const sizes = readdirSync(functionsBuildDir)
+  .filter((file) => file.endsWith('.mjs'))
+  .map((file) => ({ file, kib: statSync(join(functionsBuildDir, file)).size / 1024 }));
+const zipDir = join(repositoryRoot, '.netlify/functions');
+let zips: { file: string; mib: number }[] = [];
+try {
+  zips = readdirSync(zipDir)
+    .filter((file) => file.endsWith('.zip'))
+    .map((file) => ({ file, mib: statSync(join(zipDir, file)).size / 1024 / 1024 }));
+} catch {
+  // `pnpm build` has not run.
+}
+
+// 5. In-process service time at the expected load: 15 callers through the real handlers.
+const post = (path: string, method: string, body: unknown) =>
+  new Request(`http://localhost${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+const seeded: string[] = [];
+for (let i = 0; i < 10; i += 1) {
+  const response = await proposals(
+    post('/api/proposals', 'POST', { title: `Bench ${i}`, clientName: 'B', amountCents: i }),
+    {},
+  );
+  seeded.push(((await response.json()) as { id: string }).id);
+}
+const pickId = () => seeded[Math.floor(Math.random() * seeded.length)];
+const mix: InProcessRequest[] = [
+  { label: 'health', call: () => health(new Request('http://localhost/api/health'), {}) },
+  { label: 'list', call: () => proposals(new Request('http://localhost/api/proposals?limit=20'), {}) },
+  { label: 'get', call: () => proposals(new Request(`http://localhost/api/proposals/${pickId()}`), {}) },
+  { label: 'list', call: () => proposals(new Request('http://localhost/api/proposals?limit=20'), {}) },
+  { label: 'update', call: () => proposals(post(`/api/proposals/${pickId()}`, 'PATCH', { amountCents: 5 }), {}) },
+  {
+    label: 'create',
+    call: () => proposals(post('/api/proposals', 'POST', { title: 'B', clientName: 'B', amountCents: 1 }), {}),
+  },
+];
+const load = await inProcessLoad(mix, 15, quick ? 2_000 : 10_000);
+const service = summarize(load.samples, load.durationMs, {});
+
+await bare.end();
+await getDatabase().end();
+await proxy.close();
+
+const lines = [
+  `| measure | ours | baseline | ratio | target | met |`,
+  `| --- | --- | --- | --- | --- | --- |`,
+  ...rows.map(
+    (r) =>
+      `| ${r.measure} | ${r.ours} | ${r.baseline} | ${r.ratio.toFixed(2)}× | ${r.target} | ${r.met ? 'yes' : 'NO'} |`,
+  ),
+  '',
+  `| bundle | size |`,
+  `| --- | --- |`,
+  ...sizes.map((s) => `| dist/functions/${s.file} | ${s.kib.toFixed(1)} KiB |`),
+  ...zips.map((z) => `| .netlify/functions/${z.file} (Netlify zip, with node_modules) | ${z.mib.toFixed(2)} MiB |`),
+  '',
+  `In-process, 15 concurrent callers, ${(load.durationMs / 1000).toFixed(0)} s, real handlers on PostgreSQL (health, list ×2, get, update, create):`,
+  `${service.requests} requests, ${service.rps.toFixed(0)} rps, p50 ${service.p50.toFixed(1)} ms, p99 ${service.p99.toFixed(1)} ms, ` +
+    `max ${service.max.toFixed(1)} ms, error rate ${(service.errorRate * 100).toFixed(2)} % ` +
+    `(seed targets: p99 < 500 ms ${service.p99 < 500 ? 'met' : 'NOT met'}, errors < 0.1 % ${service.errorRate < 0.001 ? 'met' : 'NOT met'})`,
+];
+console.log(`\n${lines.join('\n')}\n`);
+mkdirSync(join(repositoryRoot, 'reports'), { recursive: true });
+const file = join(repositoryRoot, 'reports', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, `${JSON.stringify({ quick, rows, sizes, zips, service }, null, 2)}\n`);
+console.log(`results: ${file}`);
+process.exit(0);

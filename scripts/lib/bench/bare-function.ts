@@ -1,0 +1,26 @@
+/**
+ * The baseline the benchmarks compare against: a v2 function that only runs one Neon query, with
+ * none of this project's layers (env, flags, observability). Configured for a local database the
+ * same way @app/db does it.
+ */
+import { neonConfig, Pool } from '@neondatabase/serverless';
+import ws from 'ws';
+
+neonConfig.webSocketConstructor = ws;
+neonConfig.wsProxy = (host, port) => `${process.env.DB_WS_PROXY}/v1?address=${host}:${port}`;
+neonConfig.useSecureWebSocket = false;
+neonConfig.pipelineConnect = false;
+neonConfig.pipelineTLS = false;
+
+let pool: Pool | undefined;
+
+export default async function bare(): Promise<Response> {
+  pool ??= new Pool({
+    connectionString: process.env.DATABASE_URL,
+    max: 25,
+    idleTimeoutMillis: 200,
+    allowExitOnIdle: true,
+  });
+  const { rows } = await pool.query('select 1 as ok');
+  return Response.json(rows[0]);
+}

@@ -1,0 +1,63 @@
+import type { EndpointName } from './endpoints.ts';
+import type { Thresholds } from './stats.ts';
+
+export interface Scenario {
+  description: string;
+  connections: number;
+  durationSeconds: number;
+  weights: Partial<Record<EndpointName, number>>;
+  thresholds: Thresholds;
+  /** `ramp` only: concurrency levels tried in order, each for `durationSeconds`. */
+  steps?: readonly number[];
+}
+
+/** The seed plan's success criteria: p99 under 500 ms, error rate under 0.1 %. */
+const seedThresholds: Thresholds = { p99Ms: 500, maxErrorRate: 0.001 };
+
+export const scenarios = {
+  smoke: {
+    description: 'a few requests per endpoint, to prove every path answers (functional, lenient latency)',
+    connections: 5,
+    durationSeconds: 3,
+    weights: { health: 1, list: 1, get: 1, create: 1, update: 1 },
+    thresholds: { p99Ms: 10_000, maxErrorRate: 0 },
+  },
+  steady: {
+    description: 'the expected load: 15 clients, mostly reads',
+    connections: 15,
+    durationSeconds: 30,
+    weights: { health: 20, list: 35, get: 25, create: 5, update: 15 },
+    thresholds: seedThresholds,
+  },
+  burst: {
+    description: '100 clients at once on health and proposal reads',
+    connections: 100,
+    durationSeconds: 15,
+    weights: { health: 50, list: 25, get: 25 },
+    thresholds: seedThresholds,
+  },
+  mixed: {
+    description: '50 % reads, 30 % writes, 20 % health',
+    connections: 15,
+    durationSeconds: 30,
+    weights: { list: 30, get: 20, create: 15, update: 15, health: 20 },
+    thresholds: seedThresholds,
+  },
+  exhaustion: {
+    description: 'more concurrent database work than the pool holds: queueing, then 503 + Retry-After, never a hang',
+    connections: 60,
+    durationSeconds: 20,
+    weights: { list: 50, get: 50 },
+    thresholds: { p99Ms: 10_000, maxErrorRate: 0.001, expectedStatuses: [503] },
+  },
+  ramp: {
+    description: 'steady mix at rising concurrency; reports the highest level that meets the thresholds',
+    connections: 60,
+    durationSeconds: 10,
+    weights: { health: 20, list: 35, get: 25, create: 5, update: 15 },
+    thresholds: seedThresholds,
+    steps: [1, 5, 10, 15, 20, 30, 40, 60],
+  },
+} as const satisfies Record<string, Scenario>;
+
+export type ScenarioName = keyof typeof scenarios;
