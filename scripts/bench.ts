@@ -7,16 +7,18 @@
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { build } from 'esbuild';
 import { coldStart } from './lib/bench/cold-start.ts';
 import { compare, median, timePerCall } from './lib/bench/measure.ts';
 import type { InProcessRequest } from './lib/bench/service-time.ts';
 import { inProcessLoad } from './lib/bench/service-time.ts';
 import { buildFunctions, bundleOptions, functionsBuildDir } from './lib/build-functions.ts';
+import { drive } from './lib/load/run-load.ts';
+import type { Summary } from './lib/load/stats.ts';
 import { summarize } from './lib/load/stats.ts';
 import { migrate } from './lib/migrate.ts';
 import { repositoryRoot, spawnNetlifyDev, stopProcessGroup, waitForHttp } from './lib/netlify-dev.ts';
+import { runProcess } from './lib/run-process.ts';
 import { startWsProxy } from './lib/ws-proxy.ts';
 
 const { values } = parseArgs({
@@ -99,21 +101,24 @@ if (!values['skip-netlify-dev']) {
   try {
     await waitForHttp(`http://localhost:${port}/api/health`);
     const seconds = quick ? 3 : 10;
-    const drive = (path: string) =>
-      new Promise<autocannon.Result>((resolve, reject) =>
-        autocannon(
-          { url: `http://localhost:${port}${path}`, connections: 15, duration: seconds, timeout: 30 },
-          (e, r) => (e ? reject(e) : resolve(r)),
-        ),
-      );
-    const ours: autocannon.Result[] = [];
-    const base: autocannon.Result[] = [];
+    const load = async (path: string) => {
+      const result = await drive({
+        baseUrl: `http://localhost:${port}`,
+        connections: 15,
+        durationSeconds: seconds,
+        timeoutMs: 30_000,
+        next: () => ({ endpoint: path, method: 'GET', path }),
+      });
+      return summarize(result.samples, result.durationMs, {}, result.extraErrors);
+    };
+    const ours: Summary[] = [];
+    const base: Summary[] = [];
     for (let round = 0; round < (quick ? 1 : 2); round += 1) {
-      ours.push(await drive('/api/health'));
-      base.push(await drive('/.netlify/functions/bench-bare'));
+      ours.push(await load('/api/health'));
+      base.push(await load('/.netlify/functions/bench-bare'));
     }
-    const rps = (results: autocannon.Result[]) => median(results.map((r) => r.requests.average));
-    const p99 = (results: autocannon.Result[]) => median(results.map((r) => r.latency.p99));
+    const rps = (results: Summary[]) => median(results.map((r) => r.rps));
+    const p99 = (results: Summary[]) => median(results.map((r) => r.p99));
     const ratio = rps(ours) / Math.max(rps(base), 0.001);
     rows.push({
       measure: 'netlify dev, 15 clients: /api/health vs bare (throughput)',
@@ -173,6 +178,21 @@ const mix: InProcessRequest[] = [
 const load = await inProcessLoad(mix, 15, quick ? 2_000 : 10_000);
 const service = summarize(load.samples, load.durationMs, {});
 
+// 6. What the first error pays instead: importing and initialising the Sentry SDK, fresh process.
+const sentryProbe = `const started = performance.now();
+const Sentry = await import('@sentry/node');
+Sentry.initWithoutDefaultIntegrations({ dsn: 'http://key@127.0.0.1:9/1', enableOpenTelemetrySetup: false,
+  integrations: [Sentry.linkedErrorsIntegration(), Sentry.functionToStringIntegration()] });
+console.log(performance.now() - started);`;
+const sentryTimes: number[] = [];
+for (let round = 0; round < rounds; round += 1) {
+  const { stdout } = await runProcess(process.execPath, ['--input-type=module', '-e', sentryProbe], {
+    cwd: repositoryRoot,
+  });
+  sentryTimes.push(Number(stdout.trim()));
+}
+const sentryMs = median(sentryTimes);
+
 await bare.end();
 await getDatabase().end();
 await proxy.close();
@@ -190,6 +210,8 @@ const lines = [
   ...sizes.map((s) => `| dist/functions/${s.file} | ${s.kib.toFixed(1)} KiB |`),
   ...zips.map((z) => `| .netlify/functions/${z.file} (Netlify zip, with node_modules) | ${z.mib.toFixed(2)} MiB |`),
   '',
+  `Sentry SDK import + init (@sentry/node, paid on a function instance's first captured error, not at cold start): ${sentryMs.toFixed(1)} ms`,
+  '',
   `In-process, 15 concurrent callers, ${(load.durationMs / 1000).toFixed(0)} s, real handlers on PostgreSQL (health, list ×2, get, update, create):`,
   `${service.requests} requests, ${service.rps.toFixed(0)} rps, p50 ${service.p50.toFixed(1)} ms, p99 ${service.p99.toFixed(1)} ms, ` +
     `max ${service.max.toFixed(1)} ms, error rate ${(service.errorRate * 100).toFixed(2)} % ` +
@@ -198,6 +220,6 @@ const lines = [
 console.log(`\n${lines.join('\n')}\n`);
 mkdirSync(join(repositoryRoot, 'reports'), { recursive: true });
 const file = join(repositoryRoot, 'reports', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, `${JSON.stringify({ quick, rows, sizes, zips, service }, null, 2)}\n`);
+writeFileSync(file, `${JSON.stringify({ quick, rows, sizes, zips, service, sentryMs }, null, 2)}\n`);
 console.log(`results: ${file}`);
 process.exit(0);

@@ -3,7 +3,10 @@
  * is set, the WebSocket proxy the Neon driver needs for a local database, the function bundler in
  * watch mode, and netlify dev serving every function at http://localhost:8888. Ctrl-C stops all of it.
  *
- *   pnpm dev [--port 8888]
+ *   pnpm dev [--port 8888] [--spotlight]
+ *
+ * `--spotlight` also starts Sentry's Spotlight sidecar (offline) on :8969 and points the functions
+ * at it (SENTRY_SPOTLIGHT), so errors show up at http://localhost:8969 with no Sentry account.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,9 +18,12 @@ import type { EmbeddedPostgres } from './lib/embedded-postgres.ts';
 import { startEmbeddedPostgres } from './lib/embedded-postgres.ts';
 import { migrate } from './lib/migrate.ts';
 import { repositoryRoot, spawnNetlifyDev, stopProcessGroup, waitForHttp } from './lib/netlify-dev.ts';
+import { startSpotlight } from './lib/spotlight.ts';
 import { startWsProxy } from './lib/ws-proxy.ts';
 
-const { values: args } = parseArgs({ options: { port: { type: 'string', default: '8888' } } });
+const { values: args } = parseArgs({
+  options: { port: { type: 'string', default: '8888' }, spotlight: { type: 'boolean', default: false } },
+});
 const port = Number(args.port);
 
 // netlify dev reads .env itself; read it here too so DATABASE_URL there counts as "set".
@@ -69,6 +75,14 @@ try {
     await stopAll(1);
   }
 
+  let spotlight = '';
+  if (args.spotlight) {
+    const sidecar = await startSpotlight();
+    stops.push(sidecar.stop);
+    process.env.SENTRY_SPOTLIGHT = `${sidecar.url}/stream`;
+    spotlight = `  Spotlight       ${sidecar.url} (errors from every function; \`npx spotlight tail errors\` in a terminal)`;
+  }
+
   const bundler = await watchFunctions();
   stops.push(() => bundler.dispose());
 
@@ -86,6 +100,7 @@ try {
       `  database        ${database}`,
       `  migrations      ${migrations}`,
       `  WebSocket proxy 127.0.0.1:${proxy.port} (Neon driver → local PostgreSQL)`,
+      ...(spotlight ? [spotlight] : []),
       '',
       'Ctrl-C stops everything.',
       '',

@@ -77,6 +77,7 @@ describe('pnpm bench --quick', () => {
     expect(output).toMatch(/\| cold: health bundle vs bare Neon-query bundle \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|/);
     expect(output).toMatch(/\| netlify dev, 15 clients: \/api\/health vs bare \(throughput\) \| [\d.]+ rps/);
     expect(output).toMatch(/\| dist\/functions\/health\.mjs \| [\d.]+ KiB \|/);
+    expect(output).toMatch(/Sentry SDK import \+ init .*: [\d.]+ ms/);
     expect(output).toMatch(/In-process, 15 concurrent callers.*\n\d+ requests, \d+ rps, p50 [\d.]+ ms, p99 [\d.]+ ms/);
   });
 });

@@ -31,27 +31,3 @@ export const endpoints: Record<EndpointName, { write: boolean; next(ids: readonl
     }),
   },
 };
-
-/**
- * Splits `connections` over endpoints by weight (largest remainder, at least one each): each
- * endpoint gets its own connections, so the request mix follows the weights as far as latencies
- * are alike.
- */
-export function splitConnections(
-  weights: Partial<Record<EndpointName, number>>,
-  connections: number,
-): [EndpointName, number][] {
-  const entries = Object.entries(weights).filter(([, weight]) => (weight ?? 0) > 0) as [EndpointName, number][];
-  const total = entries.reduce((sum, [, weight]) => sum + weight, 0);
-  const shares = entries.map(([name, weight]) => {
-    const exact = (weight / total) * Math.max(connections, entries.length);
-    return { name, count: Math.max(1, Math.floor(exact)), remainder: exact - Math.floor(exact) };
-  });
-  let left = Math.max(connections, entries.length) - shares.reduce((sum, share) => sum + share.count, 0);
-  for (const share of [...shares].sort((a, b) => b.remainder - a.remainder)) {
-    if (left <= 0) break;
-    share.count += 1;
-    left -= 1;
-  }
-  return shares.map((share) => [share.name, share.count]);
-}

@@ -15,12 +15,12 @@ describe('percentile', () => {
 });
 
 describe('summarize and breach', () => {
-  it('should count non-2xx and missing responses as errors, except expected statuses', () => {
+  it('should count non-2xx as errors, except expected statuses, plus failures counted elsewhere', () => {
     const samples = [sample(200, 10), sample(503, 20), sample(500, 30), sample(0, 40)];
-    const strict = summarize(samples, 1000, {});
-    expect(strict.errors).toEqual({ 'status 503': 1, 'status 500': 1, 'no response': 1 });
-    const lenient = summarize(samples, 1000, { expectedStatuses: [503] });
-    expect(lenient.errors).toEqual({ 'status 500': 1, 'no response': 1 });
+    const strict = summarize(samples, 1000, {}, { timeout: 1 });
+    expect(strict.errors).toEqual({ 'status 503': 1, 'status 500': 1, timeout: 1 });
+    const lenient = summarize(samples, 1000, { expectedStatuses: [503] }, { timeout: 1 });
+    expect(lenient.errors).toEqual({ 'status 500': 1, timeout: 1 });
     expect(lenient.errorRate).toBe(0.5);
   });
 

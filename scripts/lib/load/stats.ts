@@ -44,11 +44,9 @@ export function summarize(
   const latencies = samples.map((sample) => sample.latencyMs).sort((a, b) => a - b);
   const errors: Record<string, number> = { ...extraErrors };
   for (const { status } of samples) {
-    const ok = (status >= 200 && status < 300) || thresholds.expectedStatuses?.includes(status);
-    if (!ok) {
-      const kind = status === 0 ? 'no response' : `status ${status}`;
-      errors[kind] = (errors[kind] ?? 0) + 1;
-    }
+    // status 0 (no response) is counted by its cause in `extraErrors`.
+    const ok = status === 0 || (status >= 200 && status < 300) || thresholds.expectedStatuses?.includes(status);
+    if (!ok) errors[`status ${status}`] = (errors[`status ${status}`] ?? 0) + 1;
   }
   const failed = Object.values(errors).reduce((a, b) => a + b, 0);
   return {
