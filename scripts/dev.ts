@@ -31,13 +31,17 @@ const envFile = join(repositoryRoot, '.env');
 if (existsSync(envFile)) process.loadEnvFile(envFile);
 
 const stops: Array<() => Promise<void>> = [];
-let stopping = false;
-async function stopAll(code: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
+let stopping: Promise<never> | undefined;
+/**
+ * Stops everything started, newest first, then exits. Ctrl-C reaches both tsx and this process,
+ * so it arrives twice: every later call waits for the first shutdown instead of cutting it short.
+ */
+function stopAll(code: number): Promise<never> {
+  stopping ??= (async () => {
     for (const stop of stops.reverse()) await stop().catch(() => {});
-  }
-  process.exit(code);
+    process.exit(code);
+  })();
+  return stopping;
 }
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));

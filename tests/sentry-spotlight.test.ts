@@ -1,39 +1,36 @@
-import { createServer } from 'node:http';
 import { resetEnvCache } from '@app/env';
 import { withObservability } from '@app/observability';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startSpotlight } from '../scripts/lib/spotlight.ts';
+import { freePort } from './support/dev-server.ts';
 
-// Spotlight's sidecar receives envelopes at POST /stream; this stands in for it at the network edge.
+// The real Spotlight sidecar (offline, from the registry), read through its event stream.
 describe('Spotlight (local, opt-in)', () => {
-  const received: string[] = [];
-  const sidecar = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    request.on('end', () => {
-      if (request.method === 'POST' && request.url === '/stream') received.push(body);
-      response.writeHead(200).end();
-    });
-  });
+  let sidecar: Awaited<ReturnType<typeof startSpotlight>>;
+  const stream = new AbortController();
+  let received = '';
   beforeAll(async () => {
-    await new Promise<void>((resolve) => sidecar.listen(0, '127.0.0.1', resolve));
-    const address = sidecar.address();
-    Object.assign(process.env, {
-      CONTEXT: 'dev',
-      LOG_LEVEL: 'error',
-      SENTRY_SPOTLIGHT: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/stream`,
+    sidecar = await startSpotlight(await freePort());
+    const response = await fetch(`${sidecar.url}/stream`, {
+      headers: { accept: 'text/event-stream' },
+      signal: stream.signal,
     });
+    void (async () => {
+      const decoder = new TextDecoder();
+      for await (const chunk of response.body as AsyncIterable<Uint8Array>) received += decoder.decode(chunk);
+    })().catch(() => {});
+    Object.assign(process.env, { CONTEXT: 'dev', LOG_LEVEL: 'error', SENTRY_SPOTLIGHT: `${sidecar.url}/stream` });
     delete process.env.SENTRY_DSN;
     resetEnvCache();
     vi.spyOn(console, 'error').mockImplementation(() => {});
   });
-  afterAll(() => {
+  afterAll(async () => {
     vi.restoreAllMocks();
-    sidecar.close();
+    stream.abort();
+    await sidecar?.stop();
   });
 
-  it('should send errors to the sidecar without any DSN', async () => {
+  it('should show errors in the sidecar without any DSN', async () => {
     const pending: Promise<unknown>[] = [];
     const handler = withObservability(async () => {
       throw new Error('shown in Spotlight');
@@ -41,10 +38,11 @@ describe('Spotlight (local, opt-in)', () => {
     const response = await handler(new Request('http://localhost/x'), { waitUntil: (p) => pending.push(p) });
     const { error } = (await response.json()) as { error: { errorId: string } };
     await Promise.all(pending);
-    const deadline = Date.now() + 5_000;
-    while (!received.some((body) => body.includes(error.errorId)) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    const deadline = Date.now() + 10_000;
+    while (!(received.includes(error.errorId) && received.includes('shown in Spotlight')) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect(received.some((body) => body.includes(error.errorId) && body.includes('shown in Spotlight'))).toBe(true);
+    expect(received).toContain(error.errorId);
+    expect(received).toContain('shown in Spotlight');
   });
 });

@@ -6,7 +6,7 @@ import { repositoryRoot, stopProcessGroup, waitForHttp } from './netlify-dev.ts'
 export async function startSpotlight(port = 8969): Promise<{ url: string; stop(): Promise<void> }> {
   const child = spawn(join(repositoryRoot, 'node_modules/.bin/spotlight'), ['server', '--port', String(port)], {
     cwd: repositoryRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', 'ignore', 'ignore'],
     detached: true,
   });
   const url = `http://localhost:${port}`;
