@@ -45,7 +45,7 @@ export function latencyOverTime(
 function svgChart(series: ReturnType<typeof latencyOverTime>, p99LimitMs: number): string {
   const width = 800;
   const height = 300;
-  const pad = 40;
+  const pad = 48;
   const maxX = Math.max(1, ...series.map((point) => point.second));
   const maxY = Math.max(p99LimitMs * 1.2, ...series.map((point) => point.p99));
   const x = (second: number) => pad + (second / maxX) * (width - 2 * pad);
@@ -54,8 +54,18 @@ function svgChart(series: ReturnType<typeof latencyOverTime>, p99LimitMs: number
     series
       .map((point, i) => `${i === 0 ? 'M' : 'L'}${x(point.second).toFixed(1)},${y(point[key]).toFixed(1)}`)
       .join(' ');
+  const ticks = [0, 0.25, 0.5, 0.75, 1]
+    .map((share) => {
+      const value = maxY * share;
+      return `<line x1="${pad}" y1="${y(value)}" x2="${width - pad}" y2="${y(value)}" stroke="#eee"/>
+  <text x="${pad - 4}" y="${y(value) + 4}" text-anchor="end" fill="#666">${value.toFixed(0)}</text>`;
+    })
+    .join('\n  ');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">
   <rect width="100%" height="100%" fill="#fff"/>
+  ${ticks}
+  <text x="${pad}" y="${height - pad + 16}" fill="#666">0 s</text>
+  <text x="${width - pad}" y="${height - pad + 16}" text-anchor="end" fill="#666">${maxX} s</text>
   <line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" stroke="#999"/>
   <line x1="${pad}" y1="${pad}" x2="${pad}" y2="${height - pad}" stroke="#999"/>
   <line x1="${pad}" y1="${y(p99LimitMs)}" x2="${width - pad}" y2="${y(p99LimitMs)}" stroke="#c00" stroke-dasharray="4"/>
