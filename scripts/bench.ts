@@ -13,6 +13,7 @@ import { compare, median, timePerCall } from './lib/bench/measure.ts';
 import type { InProcessRequest } from './lib/bench/service-time.ts';
 import { inProcessLoad } from './lib/bench/service-time.ts';
 import { buildFunctions, bundleOptions, functionsBuildDir } from './lib/build-functions.ts';
+import { freePort } from './lib/free-port.ts';
 import { drive } from './lib/load/run-load.ts';
 import type { Summary } from './lib/load/stats.ts';
 import { summarize } from './lib/load/stats.ts';
@@ -96,7 +97,7 @@ rows.push({
 if (!values['skip-netlify-dev']) {
   const servedBare = join(functionsBuildDir, 'bench-bare.mjs');
   copyFileSync(bareBundle, servedBare);
-  const port = 8800 + Math.floor(Math.random() * 80);
+  const port = await freePort();
   const netlify = spawnNetlifyDev({ port, env: functionEnv, stdio: 'pipe' });
   try {
     await waitForHttp(`http://localhost:${port}/api/health`);

@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import type { Database } from '@app/db';
 import { createDatabase, DatabaseUnavailableError, PoolTimeoutError, QueryTimeoutError } from '@app/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../scripts/lib/free-port.ts';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
 
@@ -99,12 +100,7 @@ describe('createDatabase', () => {
   });
 
   it('should fail fast with DatabaseUnavailableError when nothing listens', async () => {
-    const closedPort = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => resolve(typeof address === 'object' && address ? address.port : 1));
-      });
-    });
+    const closedPort = await freePort();
     const database = testDb.create({
       connectionString: `postgres://postgres@127.0.0.1:${closedPort}/test`,
       connectTimeoutMs: 1_000,

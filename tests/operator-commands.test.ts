@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../scripts/lib/free-port.ts';
 import type { DevServer } from './support/dev-server.ts';
-import { freePort, startDevServer } from './support/dev-server.ts';
+import { startDevServer } from './support/dev-server.ts';
 import { runScript } from './support/run-script.ts';
 
 /** Only what the test passes: the developer's own shell must not change the verdict. */

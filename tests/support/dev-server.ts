@@ -1,22 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../../scripts/lib/free-port.ts';
 import { repositoryRoot, stopProcessGroup } from '../../scripts/lib/netlify-dev.ts';
 
 /** The last line of pnpm dev's start-up banner. */
 const READY_LINE = 'Ctrl-C stops everything.';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 export interface DevServer {
   baseUrl: string;
