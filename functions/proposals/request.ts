@@ -1,5 +1,5 @@
 import { ValidationError } from '@app/observability';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 
 /**
  * Reads a JSON body of at most `maxBytes`. Every failure is a 400 with a detail saying what to fix,
@@ -32,7 +32,7 @@ export function resourceId(url: string, collection: string): string | undefined 
 }
 
 /** Parses `input` with a zod schema; its issues become a 400 with one detail per field. */
-export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+export function parse<S extends z.ZodMiniType>(schema: S, input: unknown): z.infer<S> {
   const result = schema.safeParse(input);
   if (!result.success) throw ValidationError.fromIssues(result.error.issues);
   return result.data;

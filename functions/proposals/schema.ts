@@ -1,4 +1,5 @@
-import { z } from 'zod';
+// zod/mini: the tree-shakable build. The classic one added ~20 ms to this function's cold start.
+import * as z from 'zod/mini';
 import { proposalStatuses } from './transitions.ts';
 
 /** Largest accepted request body; larger ones are refused before parsing. */
@@ -9,15 +10,19 @@ export const MAX_PAGE_SIZE = 100;
 const text = (field: string) =>
   z
     .string({ error: `${field} must be a string` })
-    .trim()
-    .min(1, `${field} must not be empty`)
-    .max(200, `${field} must be at most 200 characters`);
+    .check(
+      z.trim(),
+      z.minLength(1, `${field} must not be empty`),
+      z.maxLength(200, `${field} must be at most 200 characters`),
+    );
 
 const amountCents = z
   .number({ error: 'amountCents must be a number' })
-  .int('amountCents must be a whole number of cents')
-  .min(0, 'amountCents must not be negative')
-  .max(2_147_483_647, 'amountCents must be at most 2147483647');
+  .check(
+    z.int('amountCents must be a whole number of cents'),
+    z.minimum(0, 'amountCents must not be negative'),
+    z.maximum(2_147_483_647, 'amountCents must be at most 2147483647'),
+  );
 
 const status = z.enum(proposalStatuses, { error: `status must be one of ${proposalStatuses.join(', ')}` });
 
@@ -26,28 +31,34 @@ export const createProposalBody = z.strictObject({
   title: text('title'),
   clientName: text('clientName'),
   amountCents,
-  status: status.optional(),
+  status: z.optional(status),
 });
 
 /** PATCH body: any subset of the editable fields, at least one. */
 export const updateProposalBody = z
   .strictObject({
-    title: text('title').optional(),
-    clientName: text('clientName').optional(),
-    amountCents: amountCents.optional(),
-    status: status.optional(),
+    title: z.optional(text('title')),
+    clientName: z.optional(text('clientName')),
+    amountCents: z.optional(amountCents),
+    status: z.optional(status),
   })
-  .refine((body) => Object.keys(body).length > 0, 'Send at least one of title, clientName, amountCents, status');
+  .check(
+    z.refine((body) => Object.keys(body).length > 0, 'Send at least one of title, clientName, amountCents, status'),
+  );
 
 export const listProposalsQuery = z.strictObject({
-  status: status.optional(),
-  limit: z.coerce
-    .number({ error: 'limit must be a number' })
-    .int('limit must be a whole number')
-    .min(1, 'limit must be at least 1')
-    .max(MAX_PAGE_SIZE, `limit must be at most ${MAX_PAGE_SIZE}`)
-    .default(DEFAULT_PAGE_SIZE),
-  cursor: z.string().max(200, 'cursor is not valid').optional(),
+  status: z.optional(status),
+  limit: z._default(
+    z.coerce
+      .number({ error: 'limit must be a number' })
+      .check(
+        z.int('limit must be a whole number'),
+        z.minimum(1, 'limit must be at least 1'),
+        z.maximum(MAX_PAGE_SIZE, `limit must be at most ${MAX_PAGE_SIZE}`),
+      ),
+    DEFAULT_PAGE_SIZE,
+  ),
+  cursor: z.optional(z.string().check(z.maxLength(200, 'cursor is not valid'))),
 });
 
 export type CreateProposal = z.infer<typeof createProposalBody>;
