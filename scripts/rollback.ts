@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { repositoryRoot, spawnNetlify } from './lib/netlify-dev.ts';
+import { repositoryRoot, runNetlify } from './lib/netlify-dev.ts';
 import type { Deploy } from './lib/rollback.ts';
 import { previousProductionDeploy, restoreCommand } from './lib/rollback.ts';
 
@@ -23,16 +23,7 @@ if (siteId === undefined) {
 }
 
 async function api<T>(method: string, data: Record<string, string>): Promise<T> {
-  const child = spawnNetlify(['api', method, '--data', JSON.stringify(data)], { stdio: 'pipe' });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const { code, stdout, stderr } = await runNetlify(['api', method, '--data', JSON.stringify(data)]);
   if (code !== 0) throw new Error(`netlify api ${method} failed: ${stderr.trim() || `exit ${code}`}`);
   return JSON.parse(stdout) as T;
 }

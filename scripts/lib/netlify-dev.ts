@@ -2,8 +2,11 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { ProcessResult } from './run-process.ts';
+import { runProcess } from './run-process.ts';
 
 export const repositoryRoot = resolve(import.meta.dirname, '../..');
+const netlifyBin = join(repositoryRoot, 'node_modules/.bin/netlify');
 
 export interface NetlifyDevOptions {
   port?: number;
@@ -33,12 +36,17 @@ export function spawnNetlify(
   args: string[],
   { env = {}, stdio = 'inherit' }: Pick<NetlifyDevOptions, 'env' | 'stdio'> = {},
 ): ChildProcess {
-  return spawn(join(repositoryRoot, 'node_modules/.bin/netlify'), [...args, '--cwd', repositoryRoot], {
+  return spawn(netlifyBin, [...args, '--cwd', repositoryRoot], {
     cwd: tmpdir(),
     env: { ...process.env, BROWSER: 'none', ...env },
     stdio: stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
+}
+
+/** Runs a short netlify-cli command (same `--cwd` rule as `spawnNetlify`) and collects its output. */
+export function runNetlify(args: string[]): Promise<ProcessResult> {
+  return runProcess(netlifyBin, [...args, '--cwd', repositoryRoot], { cwd: tmpdir() });
 }
 
 /** Stops a process started by `spawnNetlifyDev` and everything in its group. */

@@ -27,10 +27,6 @@ export function configureLogger(next: Partial<LoggerSettings>): void {
   settings = { ...settings, ...next };
 }
 
-export function loggerSettings(): Readonly<LoggerSettings> {
-  return settings;
-}
-
 function write(level: LogLevel, message: string, fields: LogFields = {}): void {
   // Every line, printed or not, becomes a breadcrumb: the context Sentry shows next to an error.
   // It is recorded as is — Sentry's beforeSend redacts the whole event — so that lines below the
