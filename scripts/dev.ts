@@ -1,30 +1,57 @@
 /**
  * `pnpm dev`: everything a developer needs, offline: an embedded PostgreSQL when no DATABASE_URL
  * is set, the WebSocket proxy the Neon driver needs for a local database, the function bundler in
- * watch mode, and netlify dev serving every function at http://localhost:8888. Ctrl-C stops all of it.
+ * watch mode, and netlify dev serving every function at http://localhost:8888 behind a front door
+ * that answers what would crash it (bodies over 6 MB, malformed paths) as Netlify does. Ctrl-C,
+ * SIGTERM, a closed terminal or a crash stops all of it; so does any part of it dying.
  *
- *   pnpm dev [--port 8888] [--spotlight]
+ *   pnpm dev [--port 8888] [--host 127.0.0.1] [--spotlight]
  *
  * `--spotlight` also starts Sentry's Spotlight sidecar (offline) on :8969 and points the functions
  * at it (SENTRY_SPOTLIGHT), so errors show up at http://localhost:8969 with no Sentry account.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isLocalDatabase } from '@app/db';
 import { formatProblems, validateEnv } from '@app/env';
 import { watchFunctions } from './lib/build-functions.ts';
+import { devLockHolder, takeDevLock } from './lib/dev-lock.ts';
 import type { EmbeddedPostgres } from './lib/embedded-postgres.ts';
 import { startEmbeddedPostgres } from './lib/embedded-postgres.ts';
+import { freePort, isPortFree } from './lib/free-port.ts';
+import { startFrontDoor } from './lib/front-door.ts';
+import { startLifeline } from './lib/lifeline.ts';
 import { migrate } from './lib/migrate.ts';
 import { repositoryRoot, spawnNetlifyDev, stopProcessGroup, waitForHttp } from './lib/netlify-dev.ts';
 import { startSpotlight } from './lib/spotlight.ts';
 import { startWsProxy } from './lib/ws-proxy.ts';
 
 const { values: args } = parseArgs({
-  options: { port: { type: 'string', default: '8888' }, spotlight: { type: 'boolean', default: false } },
+  options: {
+    port: { type: 'string', default: '8888' },
+    host: { type: 'string', default: '127.0.0.1' },
+    spotlight: { type: 'boolean', default: false },
+  },
 });
 const port = Number(args.port);
+
+// Refuse before touching anything: a second stack would delete and rebuild the first's bundles,
+// and a busy port means another server (an orphan, another app) would answer in our name.
+const holder = devLockHolder();
+if (holder !== undefined) {
+  console.error(
+    `[dev] pnpm dev is already running in this checkout (pid ${holder.pid}, http://localhost:${holder.port}); stop it first`,
+  );
+  process.exit(1);
+}
+if (!(await isPortFree(port, args.host))) {
+  console.error(`[dev] port ${port} is already in use on ${args.host}; stop what holds it or pass --port`);
+  process.exit(1);
+}
+const releaseLock = takeDevLock(port);
+const lifeline = startLifeline();
 
 // netlify dev reads .env itself; read it here too so DATABASE_URL there counts as "set".
 const envFile = join(repositoryRoot, '.env');
@@ -39,17 +66,27 @@ let stopping: Promise<never> | undefined;
 function stopAll(code: number): Promise<never> {
   stopping ??= (async () => {
     for (const stop of stops.reverse()) await stop().catch(() => {});
+    releaseLock();
     process.exit(code);
   })();
   return stopping;
 }
-process.on('SIGINT', () => void stopAll(0));
-process.on('SIGTERM', () => void stopAll(0));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
+// A bug in this script must not leave the stack running without it.
+for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+  process.on(event, (error) => {
+    console.error('[dev] stopping after an unexpected error:', error instanceof Error ? error.message : error);
+    void stopAll(1);
+  });
+}
 
 try {
   let database = 'DATABASE_URL';
   if (!process.env.DATABASE_URL) {
-    const embedded: EmbeddedPostgres = await startEmbeddedPostgres({ dataDir: join(repositoryRoot, '.data/pglite') });
+    const embedded: EmbeddedPostgres = await startEmbeddedPostgres({
+      dataDir: join(repositoryRoot, '.data/pglite'),
+      port: await freePort(),
+    });
     stops.push(embedded.stop);
     process.env.DATABASE_URL = embedded.url;
     database = `embedded PostgreSQL (PGlite, data in .data/pglite) at ${embedded.url.replace(/:[^:@/]*@/, ':***@')}`;
@@ -90,11 +127,21 @@ try {
   const bundler = await watchFunctions();
   stops.push(() => bundler.dispose());
 
-  const netlify = spawnNetlifyDev({ port });
+  const netlifyPort = await freePort();
+  const netlify = spawnNetlifyDev({
+    port: netlifyPort,
+    env: {
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(join(import.meta.dirname, 'lib/loopback-only.mjs'))}`,
+    },
+  });
+  lifeline.guard(netlify);
   stops.push(() => stopProcessGroup(netlify));
   netlify.once('exit', (code) => void stopAll(code ?? 1));
 
-  await waitForHttp(`http://localhost:${port}/api/health`);
+  await waitForHttp(`http://127.0.0.1:${netlifyPort}/api/health`);
+  const frontDoor = await startFrontDoor({ host: args.host, port, upstreamPort: netlifyPort });
+  stops.push(frontDoor.close);
+  frontDoor.server.once('close', () => void stopAll(1));
   console.log(
     [
       '',
@@ -104,6 +151,7 @@ try {
       `  database        ${database}`,
       `  migrations      ${migrations}`,
       `  WebSocket proxy 127.0.0.1:${proxy.port} (Neon driver → local PostgreSQL)`,
+      `  netlify dev     127.0.0.1:${netlifyPort}, behind the port above (bodies over 6 MB: 413, as on Netlify)`,
       ...(spotlight ? [spotlight] : []),
       '',
       'Ctrl-C stops everything.',

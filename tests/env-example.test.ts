@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FEATURE_VARIABLE, variableSpecs } from '@app/env';
+import { deployedContexts, FEATURE_VARIABLE, validateEnv, variableSpecs } from '@app/env';
 import { flagNames, flagVariable } from '@app/flags';
 import { describe, expect, it } from 'vitest';
 import { repositoryRoot } from '../scripts/lib/netlify-dev.ts';
@@ -13,6 +13,15 @@ function exampleVariables(): Map<string, string | undefined> {
     if (match?.[1]) variables.set(match[1], lines[index - 1]?.startsWith('# ') ? lines[index - 1] : undefined);
   });
   return variables;
+}
+
+function exampleValues(): Map<string, string> {
+  const values = new Map<string, string>();
+  for (const line of readFileSync(join(repositoryRoot, '.env.example'), 'utf8').split('\n')) {
+    const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
+    if (match?.[1] && match[2]) values.set(match[1], match[2]);
+  }
+  return values;
 }
 
 describe('.env.example', () => {
@@ -40,6 +49,21 @@ describe('.env.example', () => {
     expect([...documented.keys()].filter((name) => FEATURE_VARIABLE.test(name) && !registered.includes(name))).toEqual(
       [],
     );
+  });
+
+  it("should show each variable's declared placeholder, so a deploy can recognise and refuse it", () => {
+    const values = exampleValues();
+    const declared = Object.entries(variableSpecs).flatMap(([name, spec]) =>
+      'example' in spec ? [[name, spec.example] as const] : [],
+    );
+    expect(declared.length).toBeGreaterThan(0);
+    for (const [name, example] of declared) expect(values.get(name), name).toBe(example);
+  });
+
+  it.each(deployedContexts)('should fail validation in %s when copied as it is', (context) => {
+    const report = validateEnv(Object.fromEntries(exampleValues()), context);
+    expect(report.env).toBeUndefined();
+    expect(report.errors.map((e) => e.variable)).toEqual(expect.arrayContaining(['API_TOKEN', 'DATABASE_URL']));
   });
 
   it('should list no platform variable', () => {

@@ -134,7 +134,7 @@ describe('proposals API through pnpm dev (archiving off)', () => {
   it.each([
     ['malformed JSON', '{"title": "x",', [''], auth],
     ['a wrong type', { title: 'x', clientName: 'y', amountCents: '12' }, ['amountCents'], auth],
-    ['an unknown field', { title: 'x', clientName: 'y', amountCents: 1, owner: 'z' }, [''], auth],
+    ['an unknown field', { title: 'x', clientName: 'y', amountCents: 1, owner: 'z' }, ['owner'], auth],
     ['an over-long title', { title: 'x'.repeat(201), clientName: 'y', amountCents: 1 }, ['title'], auth],
     ['missing fields', { title: 'x' }, ['clientName', 'amountCents'], auth],
     ['a negative amount', { title: 'x', clientName: 'y', amountCents: -1 }, ['amountCents'], auth],

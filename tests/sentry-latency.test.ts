@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { resetEnvCache } from '@app/env';
 import { withObservability } from '@app/observability';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { repositoryRoot } from '../scripts/lib/netlify-dev.ts';
 
 const failing = withObservability(async () => {
   throw new Error('boom');
@@ -50,5 +54,28 @@ describe('Sentry ingest down', () => {
     // The flush to a black hole takes its full 2 s timeout; responses must not wait for it.
     expect(Math.max(...blackHoled)).toBeLessThan(250);
     expect(median(blackHoled) - median(withoutDsn)).toBeLessThan(5);
+  });
+
+  it('should let a process that reported an error exit, though the ingest never answers', async () => {
+    const address = blackHole.address();
+    const dsn = `http://key@127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/1`;
+    const started = Date.now();
+    const child = spawn(join(repositoryRoot, 'node_modules/.bin/tsx'), ['tests/support/report-one-error.ts'], {
+      cwd: repositoryRoot,
+      env: { ...process.env, CONTEXT: 'dev', SENTRY_DSN: dsn, LOG_LEVEL: 'error' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    // Without a deadline on the SDK's request the process never exits; the kill only ends the test.
+    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const [code, signal] = await once(child, 'exit');
+    clearTimeout(killer);
+    expect(output).toContain('STATUS 500');
+    expect({ code, signal }).toEqual({ code: 0, signal: null });
+    expect(sockets.length).toBeGreaterThan(0); // the report did reach the black hole
+    expect(Date.now() - started).toBeLessThan(60_000);
   });
 });

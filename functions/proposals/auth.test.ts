@@ -10,6 +10,13 @@ describe('requireBearer', () => {
     expect(() => requireBearer(request('Bearer right-token-123456'), 'right-token-123456')).not.toThrow();
   });
 
+  it.each(['bearer', 'BEARER', 'Bearer  '])(
+    'should accept the scheme written %j (schemes are case-insensitive)',
+    (scheme) => {
+      expect(() => requireBearer(request(`${scheme} right-token-123456`), 'right-token-123456')).not.toThrow();
+    },
+  );
+
   it.each([
     ['no header', undefined],
     ['another scheme', 'Basic right-token-123456'],

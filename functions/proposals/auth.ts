@@ -8,7 +8,8 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  * neither the token's content nor its length leaks through timing.
  */
 export function requireBearer(request: Request, token: string | undefined): void {
-  const match = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '');
+  // Auth schemes are case-insensitive (RFC 9110 §11.1): `bearer x` is as valid as `Bearer x`.
+  const match = /^bearer +(\S.*)$/i.exec(request.headers.get('authorization') ?? '');
   const given = match?.[1];
   if (token === undefined || given === undefined || !timingSafeEqual(digest(given), digest(token))) {
     throw new UnauthorizedError();

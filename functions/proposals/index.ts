@@ -18,31 +18,33 @@ export default withObservability(async function proposals(request, context) {
   const env = getEnv(context);
   const db = getDatabase(context);
   const id = resourceId(request.url, 'proposals');
+  // HEAD is GET without the body (the wrapper drops it).
+  const method = request.method === 'HEAD' ? 'GET' : request.method;
   const refuseArchiving = (status: string | undefined) => {
     if (status === 'archived' && !isEnabled('proposalArchive', env)) {
       throw new ValidationError([{ path: 'status', message: 'Archiving proposals is not enabled' }]);
     }
   };
 
-  if (request.method === 'GET' && id === undefined) {
+  if (method === 'GET' && id === undefined) {
     const query = parse(listProposalsQuery, Object.fromEntries(new URL(request.url).searchParams));
     return Response.json(await listProposals(db, query));
   }
-  if (request.method === 'GET' && id !== undefined) {
+  if (method === 'GET' && id !== undefined) {
     return Response.json(await getProposal(db, id));
   }
-  if (request.method === 'POST' && id === undefined) {
+  if (method === 'POST' && id === undefined) {
     requireBearer(request, env.API_TOKEN);
     const input = parse(createProposalBody, await readJsonBody(request, MAX_BODY_BYTES));
     refuseArchiving(input.status);
     const created = await createProposal(db, input);
     return Response.json(created, { status: 201, headers: { Location: `/api/proposals/${created.id}` } });
   }
-  if (request.method === 'PATCH' && id !== undefined) {
+  if (method === 'PATCH' && id !== undefined) {
     requireBearer(request, env.API_TOKEN);
     const changes = parse(updateProposalBody, await readJsonBody(request, MAX_BODY_BYTES));
     refuseArchiving(changes.status);
     return Response.json(await updateProposal(db, id, changes));
   }
-  throw new MethodNotAllowedError(id === undefined ? ['GET', 'POST'] : ['GET', 'PATCH']);
+  throw new MethodNotAllowedError(id === undefined ? ['GET', 'HEAD', 'POST'] : ['GET', 'HEAD', 'PATCH']);
 });

@@ -8,13 +8,13 @@ export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 
 const text = (field: string) =>
-  z
-    .string({ error: `${field} must be a string` })
-    .check(
-      z.trim(),
-      z.minLength(1, `${field} must not be empty`),
-      z.maxLength(200, `${field} must be at most 200 characters`),
-    );
+  z.string({ error: `${field} must be a string` }).check(
+    z.trim(),
+    z.minLength(1, `${field} must not be empty`),
+    z.maxLength(200, `${field} must be at most 200 characters`),
+    // PostgreSQL text cannot hold U+0000: refuse it here rather than fail in the database.
+    z.refine((value) => !value.includes('\u0000'), `${field} must not contain NUL characters`),
+  );
 
 const amountCents = z
   .number({ error: 'amountCents must be a number' })

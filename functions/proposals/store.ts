@@ -39,14 +39,19 @@ const toProposal = (row: ProposalRow): Proposal => ({
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+const isIsoTimestamp = (value: string) =>
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && new Date(value).toISOString() === value;
+
 /** Opaque keyset cursor: the last row's (created_at, id), so pages stay stable while rows are added. */
 function encodeCursor(row: ProposalRow): string {
   return Buffer.from(`${row.created_at.toISOString()}|${row.id}`).toString('base64url');
 }
 
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
-  const [createdAt = '', id = ''] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!uuid.test(id) || Number.isNaN(Date.parse(createdAt))) {
+  const [createdAt = '', id = '', ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  // Only what encodeCursor writes: JavaScript's Date accepts strings PostgreSQL refuses ("1",
+  // "2020-02-30"), so the timestamp must be an exact toISOString() round trip.
+  if (rest.length > 0 || !uuid.test(id) || !isIsoTimestamp(createdAt)) {
     throw new ValidationError([{ path: 'cursor', message: 'cursor is not valid' }]);
   }
   return { createdAt, id };

@@ -12,7 +12,14 @@ export interface EmbeddedPostgres {
  * machine with no database. Data lives in `dataDir`, so it survives restarts. Client connections
  * share one PGlite session (FACTS.md): fine for development, not for concurrency tests.
  */
-export async function startEmbeddedPostgres({ dataDir = '.data/pglite', port = 5499 } = {}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres({
+  dataDir = '.data/pglite',
+  port,
+}: {
+  dataDir?: string;
+  /** A free port (freePort()): a fixed one collides with whatever else runs on the machine. */
+  port: number;
+}): Promise<EmbeddedPostgres> {
   await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
   // Each netlify dev request opens its own connection (FACTS.md): allow plenty at once.

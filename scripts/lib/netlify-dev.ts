@@ -51,7 +51,8 @@ export function runNetlify(args: string[]): Promise<ProcessResult> {
 
 /** Stops a process started by `spawnNetlifyDev` and everything in its group. */
 export async function stopProcessGroup(child: ChildProcess, timeoutMs = 5_000): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return;
+  // A process killed by a signal has a signalCode and no exitCode: both mean it is gone.
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const signal = (name: NodeJS.Signals) => {
     try {

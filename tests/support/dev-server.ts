@@ -9,6 +9,8 @@ const READY_LINE = 'Ctrl-C stops everything.';
 
 export interface DevServer {
   baseUrl: string;
+  /** The process group `pnpm dev` runs in (the test started it detached). */
+  pid: number;
   /** Everything the stack printed so far (stdout and stderr). */
   output(): string;
   stop(): Promise<void>;
@@ -55,6 +57,7 @@ export async function startDevServer(env: Record<string, string | undefined> = {
   await Promise.race([ready, exited]);
   return {
     baseUrl,
+    pid: child.pid as number,
     output: () => output,
     stop: () => stopProcessGroup(child),
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EnvValidationError, loadEnv, validateEnv } from './load-env.ts';
+import { DEV_API_TOKEN, variableSpecs } from './variables.ts';
 
 const remote = {
   DATABASE_URL: 'postgresql://app:s3cret-pass@ep-cool-123-pooler.eu-central-1.aws.neon.tech/app?sslmode=require',
@@ -85,6 +86,53 @@ describe('validateEnv', () => {
     const { env } = validateEnv({ ...remote, API_TOKEN: undefined }, 'branch-deploy');
     expect(env).toBeUndefined();
   });
+
+  it.each(['production', 'deploy-preview', 'branch-deploy'] as const)(
+    'should refuse the dev token and every .env.example placeholder in %s',
+    (context) => {
+      const report = validateEnv(
+        {
+          DATABASE_URL: variableSpecs.DATABASE_URL.example,
+          API_TOKEN: DEV_API_TOKEN,
+          SENTRY_DSN: variableSpecs.SENTRY_DSN.example,
+        },
+        context,
+      );
+      expect(report.env).toBeUndefined();
+      expect(
+        report.errors
+          .filter((e) => /placeholder/.test(e.message))
+          .map((e) => e.variable)
+          .sort(),
+      ).toEqual(['API_TOKEN', 'DATABASE_URL', 'SENTRY_DSN']);
+      expect(validateEnv({ ...remote, API_TOKEN: variableSpecs.API_TOKEN.example }, context).env).toBeUndefined();
+    },
+  );
+
+  it('should accept the placeholders in dev, where .env.example is meant to be copied', () => {
+    expect(validateEnv({ API_TOKEN: DEV_API_TOKEN }, 'dev').errors).toEqual([]);
+  });
+
+  it.each([
+    'mailto:someone@example.com',
+    'https://o1.ingest.sentry.io/2',
+    'https://key@o1.ingest.sentry.io/',
+    'ftp://key@o1.ingest.sentry.io/2',
+    'http://key@/2',
+  ])('should refuse %s as a Sentry DSN', (dsn) => {
+    const report = validateEnv({ ...remote, SENTRY_DSN: dsn }, 'dev');
+    expect(report.errors.map((e) => e.variable)).toEqual(['SENTRY_DSN']);
+  });
+
+  it.each(['127.1', '0x7f000001', '2130706433', '0', '[::1]'])(
+    'should refuse a database at %s in production as this machine',
+    (host) => {
+      const report = validateEnv({ ...remote, DATABASE_URL: `postgres://app:pw@${host}:5432/app` }, 'production');
+      expect(report.errors).toEqual([
+        { variable: 'DATABASE_URL', message: 'points at this machine (localhost) in production' },
+      ]);
+    },
+  );
 
   it('should parse feature flags strictly and report a typo as an error', () => {
     const ok = validateEnv({ FEATURE_DEBUG_ERROR_ENABLED: 'TRUE', FEATURE_X_ENABLED: '0' }, 'dev');

@@ -3,7 +3,7 @@ import { deployedContexts, resolveDeployContext } from './deploy-context.ts';
 import { FEATURE_VARIABLE, parseFlagValue } from './feature-variables.ts';
 import { isLocalUrl } from './local-host.ts';
 import type { EnvVariables, VariableName } from './variables.ts';
-import { DEV_API_TOKEN, envSchema, variableSpecs } from './variables.ts';
+import { DEV_API_TOKEN, envSchema, placeholderValues, variableSpecs } from './variables.ts';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 export type EnvSource = Readonly<Record<string, string | undefined>>;
@@ -94,6 +94,17 @@ export function validateEnv(source: EnvSource, context: DeployContext): EnvRepor
     const problem = { variable: name, message: `points at this machine (localhost) in ${context}` };
     if (context === 'production') errors.push(problem);
     else if (isDeployed(context)) warnings.push(problem);
+  }
+
+  if (isDeployed(context)) {
+    for (const [name, value] of Object.entries(input)) {
+      if (placeholderValues.has(value)) {
+        errors.push({
+          variable: name,
+          message: `is a documented placeholder (from .env.example or the docs); set a real value for ${context}`,
+        });
+      }
+    }
   }
 
   const features: Record<string, boolean> = {};

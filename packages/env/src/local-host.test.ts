@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLocalUrl } from './local-host.ts';
+import { isLocalHostname, isLocalUrl } from './local-host.ts';
 
 describe('isLocalUrl', () => {
   it.each([
@@ -11,6 +11,15 @@ describe('isLocalUrl', () => {
     'http://0.0.0.0',
     'http://[::ffff:127.0.0.1]/',
     'http://LOCALHOST.',
+    // Spellings inet_aton reads as loopback; a postgres: URL keeps them as written.
+    'postgres://u:p@127.1/db',
+    'postgres://u:p@0x7f000001/db',
+    'postgres://u:p@2130706433:5432/db',
+    'postgres://u:p@0/db',
+    'postgres://u:p@0177.0.0.1/db',
+    'postgresql://u:p@[0:0:0:0:0:0:0:1]/db',
+    // No host: drivers fall back to the local socket.
+    'postgres:///db',
   ])('should treat %s as local', (url) => {
     expect(isLocalUrl(url)).toBe(true);
   });
@@ -19,9 +28,19 @@ describe('isLocalUrl', () => {
     'postgres://u:p@ep-x-pooler.neon.tech/db',
     'https://o1.ingest.sentry.io/2',
     'http://128.0.0.1',
+    'postgres://u:p@128.1/db',
     'http://localhost.example.com',
+    'postgres://u:p@0x7f.example.com/db',
     'not a url',
   ])('should treat %s as remote', (url) => {
     expect(isLocalUrl(url)).toBe(false);
+  });
+});
+
+describe('isLocalHostname', () => {
+  it('should read a bare address the way the WebSocket proxy receives it', () => {
+    expect(isLocalHostname('127.1')).toBe(true);
+    expect(isLocalHostname('[::1]')).toBe(true);
+    expect(isLocalHostname('example.com')).toBe(false);
   });
 });

@@ -16,6 +16,11 @@ export interface VariableSpec {
   url?: boolean;
   /** Set by the platform or the tooling, never by hand: not in `.env.example`. */
   platform?: boolean;
+  /**
+   * The placeholder `.env.example` shows (a test keeps the two equal). A deployed context refuses
+   * it: a copied example must never pass for configuration.
+   */
+  example?: string;
 }
 
 /** A whole number within [min, max], from a string. */
@@ -42,6 +47,13 @@ const postgresUrl = z
     ),
   );
 
+/** Sentry's DSN shape: `http(s)://PUBLIC_KEY@HOST[:PORT]/[PATH/]PROJECT_ID` (what the SDK parses). */
+function isSentryDsn(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return /^https?:$/.test(url.protocol) && url.hostname !== '' && url.username !== '' && /\/\d+$/.test(url.pathname);
+}
+
 /**
  * One zod schema for every variable the project reads. Empty strings count as unset. It uses
  * `zod/mini`, the tree-shakable build: every function validates its environment at cold start,
@@ -55,7 +67,9 @@ export const envSchema = z.object({
   DB_QUEUE_TIMEOUT_MS: milliseconds(2_000, 1, 60_000),
   DB_STATEMENT_TIMEOUT_MS: milliseconds(5_000, 100, 600_000),
   DB_WS_PROXY: z._default(z.string().check(z.regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port')), '127.0.0.1:5481'),
-  SENTRY_DSN: z.optional(z.url({ error: 'must be a Sentry DSN URL' })),
+  SENTRY_DSN: z.optional(
+    z.string().check(z.refine(isSentryDsn, 'must be a Sentry DSN: https://<key>@<host>/<project id>')),
+  ),
   SENTRY_SPOTLIGHT: z.optional(
     z
       .string()
@@ -83,6 +97,7 @@ export const variableSpecs = {
     url: true,
     requiredIn: deployedContexts,
     devFallback: 'database calls answer 503 until it is set (`pnpm dev` sets it for you)',
+    example: 'postgresql://app:password@ep-example-123456-pooler.eu-central-1.aws.neon.tech/app?sslmode=require',
   },
   DB_POOL_MAX: { description: 'Connections per function instance; callers queue beyond it (default 25).' },
   DB_CONNECT_TIMEOUT_MS: { description: 'Give up opening a connection after this long (default 3000).' },
@@ -96,6 +111,7 @@ export const variableSpecs = {
     url: true,
     requiredIn: ['production'],
     devFallback: 'errors are logged to the console only',
+    example: 'https://publickey@o0.ingest.sentry.io/0',
   },
   SENTRY_SPOTLIGHT: {
     description: 'Dev only: "true" (or the sidecar URL) sends errors to Spotlight on :8969 (`pnpm dev --spotlight`).',
@@ -106,6 +122,7 @@ export const variableSpecs = {
     sensitive: true,
     requiredIn: deployedContexts,
     devFallback: 'write endpoints accept the token "dev-token-not-for-production"',
+    example: 'replace-with-a-long-random-token',
   },
   COMMIT_REF: { description: 'Release id reported by /api/health and Sentry (set it at build time).' },
   CONTEXT: { description: 'Deploy context set by Netlify builds and netlify dev.', platform: true },
@@ -113,5 +130,16 @@ export const variableSpecs = {
   NETLIFY_DEV: { description: 'Set to "true" by netlify dev.', platform: true },
 } as const satisfies Record<VariableName, VariableSpec>;
 
-/** The dev-only stand-in for a missing `API_TOKEN`; refused everywhere else by `requiredIn`. */
+/** The dev-only stand-in for a missing `API_TOKEN`. Printed in the README, so refused when deployed. */
 export const DEV_API_TOKEN = 'dev-token-not-for-production';
+
+/**
+ * Values that are public knowledge — printed in `.env.example` or the docs — and so never a real
+ * secret or a real endpoint. Every deployed context refuses them, whichever variable holds them.
+ */
+export const placeholderValues: ReadonlySet<string> = new Set([
+  DEV_API_TOKEN,
+  ...Object.values(variableSpecs as Record<string, VariableSpec>).flatMap((spec) =>
+    spec.example === undefined ? [] : [spec.example],
+  ),
+]);

@@ -1,6 +1,7 @@
 import type { Env } from '@app/env';
 import { newErrorId } from './error-id.ts';
 import { log } from './logger.ts';
+import { ReportGate } from './report-gate.ts';
 import { currentScope } from './request-scope.ts';
 import { loadSentry } from './sentry-client.ts';
 
@@ -21,10 +22,17 @@ export interface CaptureContext {
   level?: 'error' | 'warning' | 'fatal';
   /** Reuse an id already shown to the user. */
   errorId?: string;
+  /**
+   * Send at most one Sentry event per `throttle` key per instance per minute (the log line is
+   * always written). For errors that arrive in floods, such as a database that is down.
+   */
+  throttle?: string;
 }
 
+const gate = new ReportGate();
+
 /**
- * Reports an error: one log line with its `errorId` (no stack, no cause: those may hold driver
+ * Reports an error: one log line (`error`, or `warn` for level `warning`) with its `errorId` (no stack, no cause: those may hold driver
  * text) and a Sentry event with the request's breadcrumbs, tags and user. Sending happens in the
  * background — via the platform's `waitUntil` inside a request — so the caller never waits on
  * Sentry. Returns the `errorId`.
@@ -36,7 +44,12 @@ export function captureError(error: unknown, context: CaptureContext = {}): stri
   const breadcrumbs = [...(scope?.breadcrumbs ?? [])];
   const name = error instanceof Error ? error.name : 'NonError';
   const message = error instanceof Error ? error.message : String(error);
-  log.error(`${name}: ${message}`, { errorId, ...context.tags });
+  const level = context.level ?? 'error';
+  const admitted = context.throttle === undefined ? { report: true, heldBack: 0 } : gate.admit(context.throttle);
+  const fields = { errorId, ...context.tags, ...(context.throttle ? { sinceLastReport: admitted.heldBack } : {}) };
+  if (level === 'warning') log.warn(`${name}: ${message}`, fields);
+  else log.error(`${name}: ${message}`, fields);
+  if (!admitted.report) return errorId;
 
   const env = reportingEnv;
   const sentry = env === undefined ? undefined : loadSentry(env);
@@ -48,7 +61,10 @@ export function captureError(error: unknown, context: CaptureContext = {}): stri
         isolation.setTags({ ...scope?.tags, ...context.tags });
         if (scope?.user) isolation.setUser({ ...scope.user });
         for (const breadcrumb of breadcrumbs) isolation.addBreadcrumb(breadcrumb);
-        Sentry.captureException(error, { level: context.level ?? 'error', extra: context.extra });
+        const extra = context.throttle
+          ? { ...context.extra, heldBackSinceLastReport: admitted.heldBack }
+          : context.extra;
+        Sentry.captureException(error, { level, extra });
       });
       return Sentry.flush(FLUSH_TIMEOUT_MS);
     })

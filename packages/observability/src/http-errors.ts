@@ -16,10 +16,20 @@ export class ValidationError extends Error {
     this.details = details;
   }
 
-  /** From a schema library's issues (zod's shape: `path` segments and a `message`). */
-  static fromIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): ValidationError {
+  /**
+   * From a schema library's issues (zod's shape: `path` segments and a `message`). An issue about
+   * unknown keys (zod's `keys`) becomes one detail per key, at that key's path.
+   */
+  static fromIssues(
+    issues: readonly { path: readonly PropertyKey[]; message: string; keys?: readonly string[] }[],
+  ): ValidationError {
     return new ValidationError(
-      issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+      issues.flatMap((issue) => {
+        const path = issue.path.map(String);
+        if (issue.keys === undefined || issue.keys.length === 0)
+          return [{ path: path.join('.'), message: issue.message }];
+        return issue.keys.map((key) => ({ path: [...path, key].join('.'), message: `${key} is not a known field` }));
+      }),
     );
   }
 }

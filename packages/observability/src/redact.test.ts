@@ -13,6 +13,41 @@ describe('redactString', () => {
     expect(redactString('basic: Basic dXNlcjpwYXNz')).toBe(`basic: Basic ${REDACTED}`);
   });
 
+  // One canary per secret shape found in error text; none may survive, and the text around it stays.
+  it.each([
+    ['a lowercase bearer token', 'auth bearer canary-1a2b3c failed', 'auth bearer [redacted] failed'],
+    ['the Token scheme', 'sent Token canary-4d5e6f7g', 'sent Token [redacted]'],
+    ["a token's tail after a !", 'Bearer canary-head!canary-tail', 'Bearer [redacted]'],
+    [
+      '?token= in a URL',
+      'GET https://api.example/x?token=canary-q1&page=2',
+      'GET https://api.example/x?token=[redacted]&page=2',
+    ],
+    ['&api_key= in a URL', 'GET /x?a=1&api_key=canary-q2', 'GET /x?a=1&api_key=[redacted]'],
+    ['Cookie: header text', 'request had Cookie: sid=canary-c1; theme=dark', 'request had Cookie: [redacted]'],
+    ['a password in JSON', 'body {"user":"a","password":"canary-j1"}', 'body {"user":"a","password":"[redacted]"}'],
+    ['JSON inside a string', 'raw "{\\"password\\":\\"canary-j2\\"}"', 'raw "{\\"password\\":\\"[redacted]\\"}"'],
+    [
+      'name=value pairs',
+      'conninfo host=db password=canary-kv user=app',
+      'conninfo host=db password=[redacted] user=app',
+    ],
+  ])('should redact %s', (_, input, expected) => {
+    expect(redactString(input)).toBe(expected);
+  });
+
+  it('should leave prose about tokens and passwords readable', () => {
+    expect(redactString('A token expired; the password is required')).toBe('A token expired; the password is required');
+  });
+
+  it('should take linear time on long adversarial text', () => {
+    const text = `password${'a'.repeat(50)}`.repeat(10_000);
+    const started = performance.now();
+    redactString(text);
+    // A quadratic pattern takes seconds here; the linear one takes about a millisecond.
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+
   it('should replace every known secret value wherever it appears', () => {
     const secret = 'tok-0123456789abcdef';
     expect(redactString(`token=${secret}; again ${secret}`, [secret])).toBe(`token=${REDACTED}; again ${REDACTED}`);

@@ -1,13 +1,33 @@
+import type { ClientRequest } from 'node:http';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import type { Env } from '@app/env';
 import { redact } from './redact.ts';
 
 type Sentry = typeof import('@sentry/node');
 
+/**
+ * Longest one envelope POST may take. The SDK's own transport has no deadline: an ingest that
+ * accepts the connection and never answers (a black hole, a hung proxy) keeps the request — and so
+ * the process or netlify dev's worker — alive indefinitely, one more per error. Past this, the
+ * request is destroyed and the event is dropped (its log line, with the errorId, already exists).
+ */
+export const SEND_TIMEOUT_MS = 3_000;
+
+/** `node:http`/`node:https` with a deadline on every request; given to the SDK's own transport. */
+const boundedHttpModule = {
+  request(options: http.RequestOptions, callback?: (response: http.IncomingMessage) => void): ClientRequest {
+    const request = (options.protocol === 'https:' ? https : http).request(options, callback);
+    request.setTimeout(SEND_TIMEOUT_MS, () => request.destroy(new Error('Sentry ingest did not answer in time')));
+    return request;
+  },
+};
+
 let loading: Promise<Sentry> | undefined;
 
 /**
  * The Sentry SDK, imported and initialised on the first captured error rather than at cold start:
- * importing `@sentry/node` costs ~150 ms (FACTS.md), more than the rest of a function's cold start.
+ * importing `@sentry/node` costs several times the rest of a cold start (docs/performance.md).
  * Requests that do not fail never pay it. Returns undefined when neither a DSN nor Spotlight is set.
  */
 export function loadSentry(env: Env): Promise<Sentry> | undefined {
@@ -15,6 +35,8 @@ export function loadSentry(env: Env): Promise<Sentry> | undefined {
   loading ??= import('@sentry/node').then((Sentry) => {
     Sentry.initWithoutDefaultIntegrations({
       dsn: env.SENTRY_DSN,
+      // The SDK passes request options as an object with `protocol` (its transport's own code).
+      transport: (options) => Sentry.makeNodeTransport({ ...options, httpModule: boundedHttpModule }),
       environment: env.deployContext,
       release: env.COMMIT_REF,
       // v11's successor of `sendDefaultPii: false`: no user info, cookies, headers, bodies or query strings.

@@ -48,7 +48,7 @@ export function withObservability<C extends FunctionContext>(handler: Handler<C>
         response = answerError(error, status);
       }
       log.info(`${request.method} ${path} ${response.status} ${Math.round(performance.now() - started)}ms`);
-      return response;
+      return withApiHeaders(response, request.method);
     });
   };
 }
@@ -65,5 +65,22 @@ function answerError(error: unknown, status: number): Response {
     log.debug(`answered ${status}`, { error: error instanceof Error ? error.name : 'NonError' });
     return errorResponse(error);
   }
-  return errorResponse(error, captureError(error, { level: status === 503 ? 'warning' : 'error' }));
+  if (status === 503) {
+    // A dependency is down: the caller is told to retry, and on-call gets a warning, not a flood of
+    // errors — one Sentry event per kind per instance per minute, each line still logged at warn.
+    const kind = (error as { code?: unknown }).code;
+    return errorResponse(error, captureError(error, { level: 'warning', throttle: `503:${String(kind)}` }));
+  }
+  return errorResponse(error, captureError(error, { level: 'error' }));
+}
+
+/**
+ * Headers every API answer carries: no MIME sniffing of JSON, no caching unless a handler chose a
+ * policy, and no body on HEAD (handlers answer HEAD as GET).
+ */
+function withApiHeaders(response: Response, method: string): Response {
+  response.headers.set('X-Content-Type-Options', 'nosniff');
+  if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'no-store');
+  if (method !== 'HEAD' || response.body === null) return response;
+  return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
 }

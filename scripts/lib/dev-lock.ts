@@ -1,0 +1,43 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { repositoryRoot } from './netlify-dev.ts';
+
+/** One `pnpm dev` per checkout: a second would rebuild (and first delete) the first's bundles. */
+export const devLockFile = join(repositoryRoot, '.netlify/pnpm-dev.lock');
+
+export interface DevLockHolder {
+  pid: number;
+  port: number;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The live `pnpm dev` holding this checkout, if any (a lock left by a dead one does not count). */
+export function devLockHolder(file = devLockFile): DevLockHolder | undefined {
+  try {
+    const holder = JSON.parse(readFileSync(file, 'utf8')) as DevLockHolder;
+    return Number.isInteger(holder.pid) && holder.pid !== process.pid && isAlive(holder.pid) ? holder : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Takes the checkout for this process. Returns the release, which only removes our own lock. */
+export function takeDevLock(port: number, file = devLockFile): () => void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify({ pid: process.pid, port } satisfies DevLockHolder));
+  return function releaseDevLock() {
+    try {
+      if ((JSON.parse(readFileSync(file, 'utf8')) as DevLockHolder).pid === process.pid) rmSync(file);
+    } catch {
+      // Gone already.
+    }
+  };
+}

@@ -1,0 +1,116 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, request as forward } from 'node:http';
+import type { ErrorBody } from '@app/observability';
+
+/**
+ * Netlify refuses a synchronous function request whose body passes 6 MB with 413, before any
+ * function runs. netlify dev does not: one such body ("Stream body too big") ends its process.
+ */
+export const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+
+export interface FrontDoorOptions {
+  /** Where the public side listens. @default '127.0.0.1' */
+  host?: string;
+  port: number;
+  /** netlify dev's own port on this machine. */
+  upstreamPort: number;
+  /** @default MAX_REQUEST_BYTES */
+  maxRequestBytes?: number;
+}
+
+export interface FrontDoor {
+  server: Server;
+  close(): Promise<void>;
+}
+
+function answer(response: ServerResponse, status: number, code: string, message: string): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  const body: ErrorBody = { error: { code, message } };
+  response.writeHead(status, {
+    'Content-Type': 'application/json',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+    Connection: 'close',
+  });
+  response.end(JSON.stringify(body));
+}
+
+/** The pathname can be percent-decoded; netlify dev's router throws on one that cannot. */
+function isDecodablePath(url: string): boolean {
+  try {
+    decodeURIComponent(new URL(url, 'http://front-door').pathname);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The whole body, or undefined as soon as it passes `limit` (the rest is not read). */
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * `pnpm dev`'s public port: a small HTTP proxy in front of netlify dev that answers, the way
+ * Netlify's edge does, the requests netlify dev would die of — a body over 6 MB (413) and a path
+ * that is not valid percent-encoding (400) — with the standard error body, and forwards the rest.
+ * It listens on loopback unless told otherwise.
+ */
+export async function startFrontDoor({
+  host = '127.0.0.1',
+  port,
+  upstreamPort,
+  maxRequestBytes = MAX_REQUEST_BYTES,
+}: FrontDoorOptions): Promise<FrontDoor> {
+  const server = createServer(async function frontDoor(request, response) {
+    try {
+      if (!isDecodablePath(request.url ?? '/')) {
+        return answer(response, 400, 'bad_request', 'The path is not valid percent-encoding');
+      }
+      const declared = Number(request.headers['content-length'] ?? 0);
+      const body = declared > maxRequestBytes ? undefined : await readBody(request, maxRequestBytes);
+      if (body === undefined) {
+        return answer(response, 413, 'payload_too_large', `The request body must be at most ${maxRequestBytes} bytes`);
+      }
+      const headers = { ...request.headers, 'content-length': String(body.length) };
+      delete headers['transfer-encoding'];
+      const upstream = forward(
+        { host: '127.0.0.1', port: upstreamPort, method: request.method, path: request.url, headers },
+        (reply) => {
+          response.writeHead(reply.statusCode ?? 502, reply.statusMessage, reply.headers);
+          reply.pipe(response);
+          reply.once('error', () => response.destroy());
+        },
+      );
+      upstream.once('error', () =>
+        answer(response, 502, 'bad_gateway', 'netlify dev did not answer; see the pnpm dev terminal'),
+      );
+      upstream.end(body);
+    } catch {
+      // A client that hung up mid-body, or anything else about one request: never the server.
+      answer(response, 400, 'bad_request', 'The request could not be read');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  return {
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
