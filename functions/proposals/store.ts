@@ -39,8 +39,9 @@ const toProposal = (row: ProposalRow): Proposal => ({
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+// Year 0000 is valid ISO 8601 and a valid Date, but PostgreSQL has no year 0.
 const isIsoTimestamp = (value: string) =>
-  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && new Date(value).toISOString() === value;
+  /^(?!0000)\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && new Date(value).toISOString() === value;
 
 /** Opaque keyset cursor: the last row's (created_at, id), so pages stay stable while rows are added. */
 function encodeCursor(row: ProposalRow): string {
@@ -50,7 +51,7 @@ function encodeCursor(row: ProposalRow): string {
 function decodeCursor(cursor: string): { createdAt: string; id: string } {
   const [createdAt = '', id = '', ...rest] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
   // Only what encodeCursor writes: JavaScript's Date accepts strings PostgreSQL refuses ("1",
-  // "2020-02-30"), so the timestamp must be an exact toISOString() round trip.
+  // "2020-02-30"), so the timestamp must be an exact toISOString() round trip of years 1–9999.
   if (rest.length > 0 || !uuid.test(id) || !isIsoTimestamp(createdAt)) {
     throw new ValidationError([{ path: 'cursor', message: 'cursor is not valid' }]);
   }
