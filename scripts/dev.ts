@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { isLocalDatabase } from '@app/db';
 import { formatProblems, validateEnv } from '@app/env';
 import { watchFunctions } from './lib/build-functions.ts';
-import { devLockHolder, takeDevLock } from './lib/dev-lock.ts';
+import { devLockHolder, recordDevDatabase, takeDevLock } from './lib/dev-lock.ts';
 import type { EmbeddedPostgres } from './lib/embedded-postgres.ts';
 import { startEmbeddedPostgres } from './lib/embedded-postgres.ts';
 import { freePort, isPortFree } from './lib/free-port.ts';
@@ -95,6 +95,7 @@ try {
   // Local databases are migrated on start; a remote one is left to `pnpm db:migrate` (deliberately).
   let migrations = 'not applied to a remote database: run `pnpm db:migrate`';
   if (isLocalDatabase(process.env.DATABASE_URL)) {
+    recordDevDatabase(process.env.DATABASE_URL);
     try {
       const applied = await migrate({ databaseUrl: process.env.DATABASE_URL, log: () => {} });
       migrations = applied.length === 0 ? 'up to date' : `applied ${applied.map((m) => m.name).join(', ')}`;

@@ -1,6 +1,6 @@
 /**
  * `pnpm load --scenario <name> [--target <url>] [--duration <s>] [--connections <n>]
- *            [--token <t>] [--p99 <ms>] [--max-error-rate <x>]`
+ *            [--token <t>] [--p99 <ms>] [--max-error-rate <x>] [--timeout <s>]`
  * Drives a scenario (scenarios.ts) against a running site — `pnpm dev` by default, or a deploy
  * preview — prints a live line and a table per endpoint, writes a JSON and an HTML report to
  * reports/, and exits 1 with one line when a threshold is breached.
@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isLocalUrl } from '@app/env';
+import { devLockHolder } from './lib/dev-lock.ts';
 import { countAppConnections } from './lib/load/pg-connections.ts';
 import type { LoadReport } from './lib/load/report.ts';
 import { formatTable, latencyOverTime, writeReport } from './lib/load/report.ts';
@@ -29,6 +30,9 @@ const { values } = parseArgs({
     token: { type: 'string' },
     p99: { type: 'string' },
     'max-error-rate': { type: 'string' },
+    // Per request; past it the request counts as a timeout error. On a loaded machine netlify dev
+    // can take longer than the default to answer at all.
+    timeout: { type: 'string', default: '10' },
     'report-dir': { type: 'string', default: join(repositoryRoot, 'reports') },
   },
 });
@@ -51,10 +55,9 @@ const thresholds: Thresholds = {
 };
 const durationSeconds = values.duration === undefined ? scenario.durationSeconds : Number(values.duration);
 const connections = values.connections === undefined ? scenario.connections : Number(values.connections);
-// The local stack's database: the shell's/.env's DATABASE_URL, else pnpm dev's embedded one.
-const databaseUrl = local
-  ? (process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5499/postgres')
-  : undefined;
+const timeoutMs = Number(values.timeout) * 1_000;
+// The local stack's database: the shell's/.env's DATABASE_URL, else the one the running pnpm dev uses.
+const databaseUrl = local ? (process.env.DATABASE_URL ?? devLockHolder()?.databaseUrl) : undefined;
 
 function fail(reason: string): never {
   console.error(`FAIL ${name}: ${reason}`);
@@ -118,6 +121,7 @@ if (scenario.steps) {
       weights: scenario.weights,
       connections: level,
       durationSeconds,
+      timeoutMs,
       onProgress: (s, t) => live(s, t, `ramp ${level}`),
     });
     const offset = samples.at(-1)?.at ?? 0;
@@ -145,6 +149,7 @@ if (scenario.steps) {
     weights: scenario.weights,
     connections,
     durationSeconds,
+    timeoutMs,
     onProgress: (s, t) => live(s, t, name),
   });
   samples = result.samples;

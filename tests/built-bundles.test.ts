@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,6 +76,22 @@ describe('pnpm build', () => {
   it('should package one zip per function, with the workspace packages bundled in', () => {
     const zips = readdirSync(builtDir).filter((file) => file.endsWith('.zip'));
     expect(zips.sort()).toEqual(['debug-error.zip', 'health.zip', 'proposals.zip']);
+  });
+
+  it("should carry the proposals function's rate limit into the deploy manifest as Netlify's traffic rule", () => {
+    const manifest = JSON.parse(readFileSync(join(builtDir, 'manifest.json'), 'utf8')) as {
+      functions: { name: string; trafficRules?: unknown }[];
+    };
+    const rules = Object.fromEntries(manifest.functions.map((fn) => [fn.name, fn.trafficRules]));
+    expect(rules.proposals).toMatchObject({
+      action: {
+        type: 'rate_limit',
+        config: {
+          rateLimitConfig: { windowLimit: 300, windowSize: 60 },
+          aggregate: { keys: [{ type: 'ip' }, { type: 'domain' }] },
+        },
+      },
+    });
   });
 
   it('should answer health from the unpacked bundle against real PostgreSQL', async () => {

@@ -149,7 +149,9 @@ describe('createDatabase', () => {
     await Promise.all(Array.from({ length: 4 }, () => database.query('select pg_sleep(0.05)')));
     expect(database.metrics().idle).toBe(4);
     const killed = await testDb.admin.query<{ ok: boolean }>(
-      "select pg_terminate_backend(pid) as ok from pg_stat_activity where application_name = 'test-terminated'",
+      // Only this database's sessions: other work on the same server may use the same name.
+      `select pg_terminate_backend(pid) as ok from pg_stat_activity
+       where application_name = 'test-terminated' and datname = current_database()`,
     );
     expect(killed).toHaveLength(4);
     // Straight away, before the pool has necessarily noticed: the read must still succeed.

@@ -200,7 +200,58 @@ describe('proposals API through pnpm dev (archiving off)', () => {
     }
     const response = await call('DELETE', '/api/proposals', undefined, {});
     expect(response.status).toBe(405);
-    expect(response.headers.get('allow')).toBe('GET, POST');
+    expect(response.headers.get('allow')).toBe('GET, HEAD, POST');
+  });
+
+  it('should answer HEAD on the collection and an item like GET, without a body', async () => {
+    const created = (await call('POST', '/api/proposals', { title: 'head', clientName: 'h', amountCents: 1 }))
+      .json as Proposal;
+    for (const path of ['/api/proposals', `/api/proposals/${created.id}`]) {
+      const response = await call('HEAD', path, undefined, {});
+      expect(response.status, path).toBe(200);
+      expect(response.json, path).toBeUndefined();
+    }
+  });
+
+  it('should mark every answer nosniff and not cacheable, errors included', async () => {
+    for (const [method, path] of [
+      ['GET', '/api/proposals'],
+      ['GET', '/api/proposals/00000000-0000-4000-8000-000000000000'],
+      ['DELETE', '/api/proposals'],
+      ['GET', '/api/health'],
+    ] as const) {
+      const response = await call(method, path, undefined, {});
+      expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(response.headers.get('cache-control'), path).toBe('no-store');
+    }
+  });
+
+  it('should accept the bearer scheme in any case', async () => {
+    const headers = { Authorization: `bEaReR ${token}`, 'Content-Type': 'application/json' };
+    const response = await call('POST', '/api/proposals', { title: 'case', clientName: 'c', amountCents: 2 }, headers);
+    expect(response.status).toBe(201);
+  });
+
+  it('should refuse a 100 MB body sent without Content-Length with 413, before netlify dev sees it', async () => {
+    let sent = 0;
+    const chunk = new Uint8Array(64 * 1024).fill(0x20);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 100 * 1024 * 1024) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const before = await tableFingerprint();
+    const response = await fetch(`${app.baseUrl}/api/proposals`, {
+      method: 'POST',
+      headers: auth,
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    expect(sent).toBeLessThan(100 * 1024 * 1024);
+    expect(await tableFingerprint()).toBe(before);
   });
 });
 

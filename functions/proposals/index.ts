@@ -8,6 +8,18 @@ import { createProposalBody, listProposalsQuery, MAX_BODY_BYTES, updateProposalB
 import { createProposal, getProposal, listProposals, updateProposal } from './store.ts';
 
 /**
+ * Netlify's own rate limit, applied at its edge before the function runs (it is written into the
+ * deploy manifest as a traffic rule; netlify dev does not enforce it). Per client IP and per
+ * domain, over a sliding minute: generous for a person or an integration (5 requests a second
+ * sustained), a wall for a script hammering writes. It covers reads as well — Netlify limits a
+ * function, not a method — so a load test against a deploy preview from one machine must stay
+ * under it or be run against `pnpm dev` (docs/deploy.md).
+ */
+export const config = {
+  rateLimit: { windowLimit: 300, windowSize: 60, aggregateBy: ['ip', 'domain'] },
+};
+
+/**
  * /api/proposals — reads are open; writes need `Authorization: Bearer <API_TOKEN>`.
  *   GET    /api/proposals?status=&limit=&cursor=   newest first, keyset-paginated
  *   GET    /api/proposals/:id

@@ -8,6 +8,8 @@ export const devLockFile = join(repositoryRoot, '.netlify/pnpm-dev.lock');
 export interface DevLockHolder {
   pid: number;
   port: number;
+  /** The local database it serves from, for `pnpm load`'s connection counts (never a remote URL). */
+  databaseUrl?: string;
 }
 
 function isAlive(pid: number): boolean {
@@ -33,6 +35,16 @@ export function devLockHolder(file = devLockFile): DevLockHolder | undefined {
 export function takeDevLock(port: number, file = devLockFile): () => void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, JSON.stringify({ pid: process.pid, port } satisfies DevLockHolder));
+  return releaseFor(file);
+}
+
+/** Records the local database the holder serves from (written once it is known). */
+export function recordDevDatabase(databaseUrl: string, file = devLockFile): void {
+  const holder = JSON.parse(readFileSync(file, 'utf8')) as DevLockHolder;
+  writeFileSync(file, JSON.stringify({ ...holder, databaseUrl } satisfies DevLockHolder));
+}
+
+function releaseFor(file: string): () => void {
   return function releaseDevLock() {
     try {
       if ((JSON.parse(readFileSync(file, 'utf8')) as DevLockHolder).pid === process.pid) rmSync(file);

@@ -34,7 +34,7 @@ export async function useTestDatabase(): Promise<TestDatabase> {
     create,
     async countConnections(applicationName) {
       const rows = await admin.query<{ n: number }>(
-        'select count(*)::int as n from pg_stat_activity where application_name = $1',
+        'select count(*)::int as n from pg_stat_activity where application_name = $1 and datname = current_database()',
         [applicationName],
       );
       return rows[0]?.n ?? 0;

