@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// Two homes for tests (STYLE.md): unit tests beside the code, and tests in tests/ that boot
+// Two homes for tests: unit tests beside the code, and tests in tests/ that boot
 // netlify dev, a database or a fake Sentry.
 export default defineConfig({
   test: {

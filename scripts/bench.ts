@@ -6,13 +6,13 @@
  */
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import { coldStart } from './lib/bench/cold-start.ts';
 import { compare, median, timePerCall } from './lib/bench/measure.ts';
 import type { InProcessRequest } from './lib/bench/service-time.ts';
 import { inProcessLoad } from './lib/bench/service-time.ts';
 import { buildFunctions, bundleOptions, functionsBuildDir } from './lib/build-functions.ts';
+import { parseCommand } from './lib/command.ts';
 import { freePort } from './lib/free-port.ts';
 import { drive } from './lib/load/run-load.ts';
 import type { Summary } from './lib/load/stats.ts';
@@ -22,8 +22,15 @@ import { repositoryRoot, spawnNetlifyDev, stopProcessGroup, waitForHttp } from '
 import { runProcess } from './lib/run-process.ts';
 import { startWsProxy } from './lib/ws-proxy.ts';
 
-const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, 'skip-netlify-dev': { type: 'boolean', default: false } },
+const { values } = parseCommand({
+  name: 'pnpm bench',
+  summary: 'warm and cold overhead against a bare baseline, netlify dev throughput, bundle sizes, service time',
+  options: {
+    quick: { type: 'boolean', default: false, description: 'fewer rounds (a smoke run of the benchmark itself)' },
+    'skip-netlify-dev': { type: 'boolean', default: false, description: 'leave out the netlify dev throughput ratio' },
+  },
+  examples: ['pnpm bench', 'DATABASE_URL=postgres://… pnpm bench --quick'],
+  exitCodes: { 1: 'a measurement could not be taken (no database, a build failed)' },
 });
 const quick = values.quick;
 const rounds = quick ? 3 : 7;

@@ -4,7 +4,16 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseCommand } from './lib/command.ts';
 import { repositoryRoot, spawnNetlify } from './lib/netlify-dev.ts';
+
+parseCommand({
+  name: 'pnpm build',
+  summary: 'netlify build --offline: the zips Netlify deploys, in .netlify/functions',
+  options: {},
+  examples: ['pnpm build'],
+  exitCodes: { 1: 'netlify build failed' },
+});
 
 const builtFunctionsDir = join(repositoryRoot, '.netlify/functions');
 

@@ -5,17 +5,29 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs, parseEnv } from 'node:util';
-import { deployContexts, formatProblems, isDeployContext, validateEnv } from '@app/env';
+import { parseEnv } from 'node:util';
+import type { DeployContext } from '@app/env';
+import { deployContexts, formatProblems, validateEnv } from '@app/env';
 import { unknownFlagVariables } from '@app/flags';
+import { checks, parseCommand } from './lib/command.ts';
 import { repositoryRoot } from './lib/netlify-dev.ts';
 
-const { values } = parseArgs({ options: { context: { type: 'string', default: 'dev' } } });
-const context = values.context;
-if (!isDeployContext(context)) {
-  console.error(`Unknown --context "${context}". Use one of: ${deployContexts.join(', ')}.`);
-  process.exit(2);
-}
+const { values } = parseCommand({
+  name: 'pnpm check-env',
+  summary: "validates this shell's environment plus .env for a deploy context; names each problem, never a value",
+  options: {
+    context: {
+      type: 'string',
+      default: 'dev',
+      valueName: '<context>',
+      description: deployContexts.join(' | '),
+      check: checks.oneOf(deployContexts),
+    },
+  },
+  examples: ['pnpm check-env --context production', 'pnpm check-env --context deploy-preview'],
+  exitCodes: { 1: 'the environment is not valid for that context' },
+});
+const context = values.context as DeployContext;
 
 // The shell wins over .env, as with netlify dev.
 const envFile = join(repositoryRoot, '.env');

@@ -4,11 +4,25 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { checks, parseCommand } from './lib/command.ts';
 import { migrate } from './lib/migrate.ts';
 import { repositoryRoot } from './lib/netlify-dev.ts';
 
-const { values } = parseArgs({ options: { down: { type: 'boolean', default: false }, count: { type: 'string' } } });
+const { values } = parseCommand({
+  name: 'pnpm db:migrate',
+  summary: 'applies pending migrations in migrations/ to DATABASE_URL (Neon: the direct, non-pooler URL)',
+  options: {
+    down: { type: 'boolean', default: false, description: 'undo migrations instead (the last one unless --count)' },
+    count: {
+      type: 'string',
+      valueName: '<n>',
+      description: 'how many migrations to apply or undo (default: all pending up, one down)',
+      check: checks.integer(1, 10_000),
+    },
+  },
+  examples: ['pnpm db:migrate', 'DATABASE_URL=postgres://… pnpm db:migrate --down --count 1'],
+  exitCodes: { 1: 'DATABASE_URL is not set, or a migration failed' },
+});
 const envFile = join(repositoryRoot, '.env');
 if (!process.env.DATABASE_URL && existsSync(envFile)) process.loadEnvFile(envFile);
 const databaseUrl = process.env.DATABASE_URL;

@@ -13,10 +13,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
 import { isLocalDatabase } from '@app/db';
 import { formatProblems, validateEnv } from '@app/env';
 import { watchFunctions } from './lib/build-functions.ts';
+import { checks, parseCommand } from './lib/command.ts';
 import { devLockHolder, recordDevDatabase, takeDevLock } from './lib/dev-lock.ts';
 import type { EmbeddedPostgres } from './lib/embedded-postgres.ts';
 import { startEmbeddedPostgres } from './lib/embedded-postgres.ts';
@@ -28,12 +28,27 @@ import { repositoryRoot, spawnNetlifyDev, stopProcessGroup, waitForHttp } from '
 import { startSpotlight } from './lib/spotlight.ts';
 import { startWsProxy } from './lib/ws-proxy.ts';
 
-const { values: args } = parseArgs({
+const { values: args } = parseCommand({
+  name: 'pnpm dev',
+  summary: 'the whole stack locally: database, migrations, WebSocket proxy, bundler, netlify dev',
   options: {
-    port: { type: 'string', default: '8888' },
-    host: { type: 'string', default: '127.0.0.1' },
-    spotlight: { type: 'boolean', default: false },
+    port: {
+      type: 'string',
+      default: '8888',
+      valueName: '<port>',
+      description: 'where the API answers',
+      check: checks.integer(1, 65535),
+    },
+    host: {
+      type: 'string',
+      default: '127.0.0.1',
+      valueName: '<address>',
+      description: 'the address to listen on (0.0.0.0 opens it to the network)',
+    },
+    spotlight: { type: 'boolean', default: false, description: "also start Sentry's offline viewer on :8969" },
   },
+  examples: ['pnpm dev', 'pnpm dev --port 9000 --spotlight'],
+  exitCodes: { 1: 'could not start (busy port, another pnpm dev here, bad environment), or a part of the stack died' },
 });
 const port = Number(args.port);
 

@@ -7,8 +7,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { isLocalUrl } from '@app/env';
+import { DEV_API_TOKEN, isLocalUrl } from '@app/env';
+import { checks, parseCommand } from './lib/command.ts';
 import { devLockHolder } from './lib/dev-lock.ts';
 import { countAppConnections } from './lib/load/pg-connections.ts';
 import type { LoadReport } from './lib/load/report.ts';
@@ -21,32 +21,81 @@ import type { Sample, Summary, Thresholds } from './lib/load/stats.ts';
 import { breach, summarize } from './lib/load/stats.ts';
 import { repositoryRoot } from './lib/netlify-dev.ts';
 
-const { values } = parseArgs({
+const { values } = parseCommand({
+  name: 'pnpm load',
+  summary: 'drives a load scenario against a running site, prints a table per endpoint, writes JSON + HTML reports',
   options: {
-    scenario: { type: 'string', default: 'smoke' },
-    target: { type: 'string', default: 'http://localhost:8888' },
-    duration: { type: 'string' },
-    connections: { type: 'string' },
-    token: { type: 'string' },
-    p99: { type: 'string' },
-    'max-error-rate': { type: 'string' },
-    // Per request; past it the request counts as a timeout error. On a loaded machine netlify dev
-    // can take longer than the default to answer at all.
-    timeout: { type: 'string', default: '10' },
-    'report-dir': { type: 'string', default: join(repositoryRoot, 'reports') },
+    scenario: {
+      type: 'string',
+      default: 'smoke',
+      valueName: '<name>',
+      description: Object.keys(scenarios).join(' | '),
+      check: checks.oneOf(Object.keys(scenarios)),
+    },
+    target: {
+      type: 'string',
+      default: 'http://localhost:8888',
+      valueName: '<url>',
+      description: 'the site to load',
+      check: checks.httpUrl,
+    },
+    duration: {
+      type: 'string',
+      valueName: '<seconds>',
+      description: "length of the run (default: the scenario's)",
+      check: checks.integer(1, 3_600),
+    },
+    connections: {
+      type: 'string',
+      valueName: '<n>',
+      description: "concurrent clients (default: the scenario's)",
+      check: checks.integer(1, 1_000),
+    },
+    token: {
+      type: 'string',
+      valueName: '<token>',
+      description: 'API token for writes (default: API_TOKEN, locally the dev token)',
+    },
+    p99: {
+      type: 'string',
+      valueName: '<ms>',
+      description: "p99 latency threshold (default: the scenario's)",
+      check: checks.number(1, 600_000),
+    },
+    'max-error-rate': {
+      type: 'string',
+      valueName: '<fraction>',
+      description: "error-rate threshold, 0–1 (default: the scenario's)",
+      check: checks.number(0, 1),
+    },
+    // On a loaded machine netlify dev can take longer than the default to answer at all.
+    timeout: {
+      type: 'string',
+      default: '10',
+      valueName: '<seconds>',
+      description: 'per request; past it the request counts as a timeout error',
+      check: checks.number(0.1, 600),
+    },
+    'report-dir': {
+      type: 'string',
+      default: join(repositoryRoot, 'reports'),
+      valueName: '<dir>',
+      description: 'where the JSON and HTML reports go',
+    },
   },
+  examples: [
+    'pnpm load --scenario steady',
+    'pnpm load --scenario smoke --target https://deploy-preview-12--site.netlify.app --token "$API_TOKEN"',
+  ],
+  exitCodes: { 1: 'a threshold was breached, or the target refused the token (one line says which)' },
 });
-if (!(values.scenario in scenarios)) {
-  console.error(`Unknown scenario "${values.scenario}". Use one of: ${Object.keys(scenarios).join(', ')}.`);
-  process.exit(2);
-}
 const name = values.scenario as ScenarioName;
 const scenario: Scenario = scenarios[name];
 const target = values.target;
 const local = isLocalUrl(target);
 const envFile = join(repositoryRoot, '.env');
 if (local && existsSync(envFile)) process.loadEnvFile(envFile);
-const token = values.token ?? process.env.API_TOKEN ?? (local ? 'dev-token-not-for-production' : '');
+const token = values.token ?? process.env.API_TOKEN ?? (local ? DEV_API_TOKEN : '');
 const thresholds: Thresholds = {
   ...scenario.thresholds,
   p99Ms: values.p99 === undefined ? scenario.thresholds.p99Ms : Number(values.p99),

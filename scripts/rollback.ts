@@ -6,12 +6,24 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommand } from './lib/command.ts';
 import { repositoryRoot, runNetlify } from './lib/netlify-dev.ts';
 import type { Deploy } from './lib/rollback.ts';
 import { previousProductionDeploy, restoreCommand } from './lib/rollback.ts';
 
-const { values } = parseArgs({ options: { site: { type: 'string' } } });
+const { values } = parseCommand({
+  name: 'pnpm rollback',
+  summary: 'prints the command that restores the production deploy before the live one; changes nothing itself',
+  options: {
+    site: {
+      type: 'string',
+      valueName: '<site-id>',
+      description: 'the Netlify site (default: NETLIFY_SITE_ID, then the linked site)',
+    },
+  },
+  examples: ['pnpm rollback', 'pnpm rollback --site 1234abcd-…'],
+  exitCodes: { 1: 'the Netlify API could not be asked, or there is no earlier production deploy' },
+});
 const stateFile = join(repositoryRoot, '.netlify/state.json');
 const siteId =
   values.site ??

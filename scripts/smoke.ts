@@ -4,17 +4,34 @@
  * error whose errorId it prints. Failing checks are retried until `--timeout` seconds pass (a
  * fresh deploy warms up), then it exits 1 with one line per reason.
  */
-import { parseArgs } from 'node:util';
+import { checks as optionChecks, parseCommand } from './lib/command.ts';
 import type { SmokeCheck } from './lib/smoke-checks.ts';
 import { sentryCheck, smokeChecks } from './lib/smoke-checks.ts';
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { sentry: { type: 'boolean', default: false }, timeout: { type: 'string', default: '120' } },
+const { values, positionals } = parseCommand({
+  name: 'pnpm smoke',
+  summary: 'post-deploy checks of a site (health, proposals, the error body), retried while it warms up',
+  positionals: [
+    { name: 'base-url', description: 'the site, e.g. https://deploy-preview-1--site.netlify.app', required: true },
+  ],
+  options: {
+    sentry: { type: 'boolean', default: false, description: 'also throw a deliberate error and print its errorId' },
+    timeout: {
+      type: 'string',
+      default: '120',
+      valueName: '<seconds>',
+      description: 'keep retrying failing checks this long',
+      check: optionChecks.integer(1, 3_600),
+    },
+  },
+  examples: ['pnpm smoke http://localhost:8888', 'pnpm smoke https://deploy-preview-12--site.netlify.app --sentry'],
+  exitCodes: { 1: 'a check still failed when the time ran out (one line per reason)' },
 });
-const baseUrl = positionals[0];
-if (baseUrl === undefined || !URL.canParse(baseUrl)) {
-  console.error('Usage: pnpm smoke <base-url> [--sentry] [--timeout seconds]');
+const baseUrl = positionals[0] as string;
+if (optionChecks.httpUrl(baseUrl) !== undefined) {
+  console.error(
+    `pnpm smoke: <base-url> ${optionChecks.httpUrl(baseUrl)}. Usage: pnpm smoke <base-url> [--sentry] [--timeout <seconds>]`,
+  );
   process.exit(2);
 }
 const deadline = Date.now() + Number(values.timeout) * 1000;

@@ -8,7 +8,7 @@ const CLIENTS = 15;
 const DURATION_MS = 30_000;
 
 /**
- * netlify dev re-imports every function per request (FACTS.md), so each request builds a new pool.
+ * netlify dev re-imports every function per request (docs/platform.md#netlify-dev-workers), so each request builds a new pool.
  * Connections must still stay bounded under load and drain once it stops.
  */
 describe('PostgreSQL connections under 15 clients through pnpm dev', () => {

@@ -63,7 +63,7 @@ describe('pnpm dev with an unreachable database', () => {
     });
     expect(text).not.toContain(canary);
     expect(text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at .*\.ts/);
-    // The 2 s health bound plus netlify dev's own per-request cost (FACTS.md).
+    // The 2 s health bound plus netlify dev's own per-request cost (docs/platform.md#netlify-dev-workers).
     expect(elapsed).toBeLessThan(4_000);
     expect(app.output()).not.toContain(canary);
   });

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePort } from '../scripts/lib/free-port.ts';
+import { repositoryRoot } from '../scripts/lib/netlify-dev.ts';
 import type { DevServer } from './support/dev-server.ts';
 import { startDevServer } from './support/dev-server.ts';
 import { runScript } from './support/run-script.ts';
@@ -96,6 +99,73 @@ describe('pnpm check-env', () => {
   it('should refuse an unknown context', async () => {
     const { code, output } = await pnpmScript('check-env', ['--context', 'staging']);
     expect(code).toBe(2);
-    expect(output).toContain('Unknown --context "staging"');
+    expect(output).toContain('--context must be one of production, deploy-preview, branch-deploy, dev');
+  });
+
+  it('should fail every deployed context on .env.example copied as it is, printing no value', async () => {
+    const example = Object.fromEntries(
+      readFileSync(join(repositoryRoot, '.env.example'), 'utf8')
+        .split('\n')
+        .flatMap((line) => {
+          const match = /^([A-Z0-9_]+)=(.+)$/.exec(line);
+          return match?.[1] && match[2] ? [[match[1], match[2]]] : [];
+        }),
+    );
+    for (const context of ['production', 'deploy-preview', 'branch-deploy']) {
+      const { code, output } = await pnpmScript('check-env', ['--context', context], example);
+      expect(code, context).toBe(1);
+      expect(output).toMatch(/API_TOKEN: is a documented placeholder/);
+      expect(output).not.toContain(example.API_TOKEN);
+    }
+  });
+});
+
+/** Every `pnpm <command>` backed by a script of ours, with the options its --help must name. */
+const commands: [script: string, options: string[]][] = [
+  ['dev', ['--port', '--host', '--spotlight']],
+  ['check-env', ['--context']],
+  ['db-migrate', ['--down', '--count']],
+  ['smoke', ['<base-url>', '--sentry', '--timeout']],
+  ['rollback', ['--site']],
+  [
+    'load',
+    ['--scenario', '--target', '--duration', '--connections', '--token', '--p99', '--max-error-rate', '--timeout'],
+  ],
+  ['bench', ['--quick', '--skip-netlify-dev']],
+  ['build', []],
+  ['build-functions', []],
+];
+
+describe('every operator command', () => {
+  it.each(commands)('pnpm %s --help should exit 0 and name each option', async (script, options) => {
+    const { code, output } = await pnpmScript(script, ['--help']);
+    expect(code, output).toBe(0);
+    for (const option of [...options, '--help']) expect(output).toContain(option);
+    expect(output).toMatch(/Examples:\n {2}pnpm /);
+    expect(output).toMatch(/Exit codes:\n {2}0 {2}success/);
+  });
+
+  it.each(commands)('pnpm %s --no-such-option should exit 2 with one line and no stack', async (script) => {
+    const { code, output } = await pnpmScript(script, ['--no-such-option']);
+    expect(code).toBe(2);
+    expect(output.trim().split('\n')).toEqual([
+      expect.stringMatching(/^pnpm [\w:-]+: Unknown option '--no-such-option'\. Usage: pnpm /),
+    ]);
+    expect(output).not.toMatch(/^\s+at /m);
+  });
+
+  it.each([
+    ['dev', ['--port', 'eighty']],
+    ['load', ['--scenario', 'nope']],
+    ['load', ['--target', 'ftp://x']],
+    ['db-migrate', ['--count']],
+    ['smoke', []],
+    ['smoke', ['not-a-url']],
+  ])('pnpm %s %j should exit 2 with one line naming the problem', async (script, args) => {
+    const { code, output } = await pnpmScript(script, args);
+    expect(code).toBe(2);
+    expect(output.trim().split('\n')).toHaveLength(1);
+    expect(output).toMatch(/Usage: pnpm /);
+    expect(output).not.toMatch(/^\s+at /m);
   });
 });

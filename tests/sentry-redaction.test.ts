@@ -1,5 +1,5 @@
 import { resetEnvCache } from '@app/env';
-import { withObservability } from '@app/observability';
+import { log, withObservability } from '@app/observability';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FakeSentry } from './support/fake-sentry.ts';
 import { startFakeSentry } from './support/fake-sentry.ts';
@@ -52,5 +52,45 @@ describe('redaction, end to end through the real Sentry SDK', () => {
       'could not reach postgres://app:[redacted]@db.internal.example/app with [redacted] and Bearer [redacted]',
     );
     expect(printed.join('\n')).toContain('[redacted]');
+  });
+
+  it('should keep a canary in each secret shape out of events, breadcrumbs and log lines', async () => {
+    // None of these values is a configured secret: only their shape gives them away.
+    const shapes = {
+      lowercaseBearer: 'canary-lc-bearer-1Q2W',
+      tokenScheme: 'canary-token-scheme-3E4R',
+      tailAfterBang: 'canary-tail-5T6Y',
+      queryToken: 'canary-query-token-7U8I',
+      queryApiKey: 'canary-query-apikey-9O0P',
+      cookie: 'canary-cookie-1A2S',
+      jsonPassword: 'canary-json-pass-3D4F',
+      nestedJsonPassword: 'canary-nested-pass-5G6H',
+    };
+    const text = [
+      `auth bearer ${shapes.lowercaseBearer}`,
+      `sent Token ${shapes.tokenScheme}`,
+      `Bearer canary-head!${shapes.tailAfterBang}`,
+      `GET https://api.example/x?token=${shapes.queryToken}&api_key=${shapes.queryApiKey}`,
+      `Cookie: sid=${shapes.cookie}; theme=dark`,
+    ].join('\n');
+    const json = JSON.stringify({ user: 'a', password: shapes.jsonPassword });
+    const nested = JSON.stringify({ body: JSON.stringify({ password: shapes.nestedJsonPassword }) });
+    const handler = withObservability(async () => {
+      log.warn(`upstream said ${text}`, { payload: json }); // a printed line and a breadcrumb
+      throw new Error(`upstream failed: ${text} ${json} ${nested}`);
+    });
+    const before = sentry.events().length;
+    const pending: Promise<unknown>[] = [];
+    const response = await handler(new Request('http://localhost/api/x'), {
+      waitUntil: (promise) => pending.push(promise),
+    });
+    const body = await response.text();
+    await Promise.all(pending);
+    const [event] = (await sentry.waitForEvents(before + 1)).slice(before);
+
+    expect(response.status).toBe(500);
+    expect(event?.breadcrumbs?.some((crumb) => crumb.message?.startsWith('upstream said'))).toBe(true);
+    const everything = [body, ...printed, ...sentry.rawEnvelopes].join('\n');
+    for (const [shape, canary] of Object.entries(shapes)) expect(everything, shape).not.toContain(canary);
   });
 });

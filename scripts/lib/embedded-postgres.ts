@@ -10,7 +10,7 @@ export interface EmbeddedPostgres {
 /**
  * PostgreSQL compiled to WASM (PGlite) behind a Postgres-protocol socket, for `pnpm dev` on a
  * machine with no database. Data lives in `dataDir`, so it survives restarts. Client connections
- * share one PGlite session (FACTS.md): fine for development, not for concurrency tests.
+ * share one PGlite session (docs/platform.md#pglite-shared-session): fine for development, not for concurrency tests.
  */
 export async function startEmbeddedPostgres({
   dataDir = '.data/pglite',
@@ -22,7 +22,7 @@ export async function startEmbeddedPostgres({
 }): Promise<EmbeddedPostgres> {
   await mkdir(dataDir, { recursive: true });
   const db = await PGlite.create(dataDir);
-  // Each netlify dev request opens its own connection (FACTS.md): allow plenty at once.
+  // Each netlify dev request opens its own connection (docs/platform.md#netlify-dev-workers): allow plenty at once.
   const server = new PGLiteSocketServer({ db, port, host: '127.0.0.1', maxConnections: 200 });
   await server.start();
   return {

@@ -33,7 +33,6 @@ function answer(response: ServerResponse, status: number, code: string, message:
     'Content-Type': 'application/json',
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
-    Connection: 'close',
   });
   response.end(JSON.stringify(body));
 }
@@ -48,16 +47,23 @@ function isDecodablePath(url: string): boolean {
   }
 }
 
-/** The whole body, or undefined as soon as it passes `limit` (the rest is not read). */
+/** Past this much, a refused body is no longer drained: the connection is cut instead. */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The whole body, or undefined when it passes `limit`. A refused body is still read to its end
+ * (and thrown away) up to DRAIN_LIMIT_BYTES: a server that stops reading and closes with unread
+ * data makes the kernel reset the connection, and the client never sees the 413.
+ */
 async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size > DRAIN_LIMIT_BYTES) request.destroy();
+    else if (size <= limit) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > limit ? undefined : Buffer.concat(chunks);
 }
 
 /**
@@ -77,8 +83,7 @@ export async function startFrontDoor({
       if (!isDecodablePath(request.url ?? '/')) {
         return answer(response, 400, 'bad_request', 'The path is not valid percent-encoding');
       }
-      const declared = Number(request.headers['content-length'] ?? 0);
-      const body = declared > maxRequestBytes ? undefined : await readBody(request, maxRequestBytes);
+      const body = await readBody(request, maxRequestBytes);
       if (body === undefined) {
         return answer(response, 413, 'payload_too_large', `The request body must be at most ${maxRequestBytes} bytes`);
       }

@@ -17,7 +17,7 @@ export interface NetlifyDevOptions {
 
 /**
  * Starts `netlify dev` for the repository root, offline and without edge functions (which would
- * try to download Deno: FACTS.md). It runs in its own process group so that stopping it stops
+ * try to download Deno: docs/platform.md#netlify-dev-offline). It runs in its own process group so that stopping it stops
  * every worker it started.
  */
 export function spawnNetlifyDev({ port = 8888, env = {}, stdio = 'inherit' }: NetlifyDevOptions = {}): ChildProcess {

@@ -8,7 +8,7 @@ export interface WsProxy {
 }
 
 /**
- * The WebSocket→TCP bridge the Neon driver needs in front of a plain PostgreSQL (FACTS.md):
+ * The WebSocket→TCP bridge the Neon driver needs in front of a plain PostgreSQL (docs/platform.md#neon-local):
  * the driver opens `ws://HOST:PORT/v1?address=pghost:pgport` and speaks the Postgres protocol in
  * binary frames. Neon's cloud runs its own; this one is for local databases only, so it listens on
  * loopback and refuses to reach anything but this machine.

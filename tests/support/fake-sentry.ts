@@ -30,7 +30,7 @@ async function readBody(request: IncomingMessage): Promise<string> {
 
 /**
  * A local stand-in for Sentry's ingest: the real SDK, given `dsn`, POSTs real envelopes to
- * `/api/1/envelope/` here (FACTS.md). Only the network edge is fake.
+ * `/api/1/envelope/` here (docs/platform.md#sentry-envelopes). Only the network edge is fake.
  */
 export async function startFakeSentry(): Promise<FakeSentry> {
   const rawEnvelopes: string[] = [];

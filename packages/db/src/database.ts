@@ -82,7 +82,7 @@ export function createDatabase({
     // query's rejection, so this listener only keeps the emit from crashing the process.
     client.on('error', () => {});
   });
-  // Without this listener an idle connection closed by the server crashes the process (FACTS.md).
+  // Without this listener an idle connection closed by the server crashes the process (docs/platform.md#neon-pool-error).
   // The pool has already discarded the connection; the next caller gets a fresh one.
   pool.on('error', (error: Error) => {
     counters.connectionErrors += 1;

@@ -10,7 +10,7 @@ import { DatabaseUnavailableError } from './errors.ts';
  * back-to-back requests yet gives it up well before Neon's proxy or a scale-to-zero compute would
  * drop it; timers do not fire while frozen, so a connection can still die under us, which the
  * pool's retry covers. Under netlify dev every request runs in a fresh worker whose module state
- * is thrown away (FACTS.md): a connection left idle there only piles up and keeps the worker alive,
+ * is thrown away (docs/platform.md#netlify-dev-workers): a connection left idle there only piles up and keeps the worker alive,
  * so it closes almost at once.
  */
 const NETLIFY_DEV_IDLE_TIMEOUT_MS = 200;

@@ -10,7 +10,7 @@ export function isLocalDatabase(connectionString: string): boolean {
 /**
  * Configures the Neon driver for the database in `connectionString` (the driver's settings are
  * process-wide, so a process talks to one kind of database). Neon's cloud keeps the driver's
- * defaults; a local PostgreSQL needs the proxy settings from FACTS.md.
+ * defaults; a local PostgreSQL needs the proxy settings in docs/platform.md#neon-local.
  */
 export function configureDriver(connectionString: string, wsProxy: string): void {
   // Node 20 has no global WebSocket; Node 22 does, and `ws` works on both.

@@ -17,7 +17,7 @@ export function isDeployContext(value: unknown): value is DeployContext {
 /**
  * Resolves the deploy context: the handler's `context.deploy.context` first (the only source that
  * exists at runtime in production — netlify.toml variables and `CONTEXT` are build-time only, see
- * FACTS.md), then `CONTEXT` (set by `netlify dev` and builds), then `NODE_ENV`.
+ * docs/platform.md#runtime-context), then `CONTEXT` (set by `netlify dev` and builds), then `NODE_ENV`.
  */
 export function resolveDeployContext(
   platform: PlatformContext | undefined,

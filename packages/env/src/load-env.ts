@@ -161,7 +161,7 @@ const cache = new Map<DeployContext, Env>();
 
 /**
  * The validated environment of this process for the handler's deploy context (cached per context).
- * Pass the Netlify handler's `context` so production is recognised at runtime (FACTS.md).
+ * Pass the Netlify handler's `context` so production is recognised at runtime (docs/platform.md#runtime-context).
  */
 export function getEnv(platform?: PlatformContext): Env {
   const context = resolveDeployContext(platform, process.env);
