@@ -62,6 +62,7 @@ const rows: { measure: string; ours: string; baseline: string; ratio: number; ta
 const { default: health } = await import('../functions/health/index.ts');
 const { default: proposals } = await import('../functions/proposals/index.ts');
 const { configureDriver, getDatabase } = await import('@app/db');
+const { getEnv } = await import('@app/env');
 const { Pool } = await import('@neondatabase/serverless');
 // The baseline is the driver's own Pool, configured for the local proxy exactly as @app/db does.
 configureDriver(databaseUrl, wsProxy);
@@ -204,7 +205,7 @@ for (let round = 0; round < rounds; round += 1) {
 const sentryMs = median(sentryTimes);
 
 await bare.end();
-await getDatabase().end();
+await getDatabase(getEnv()).end();
 await proxy.close();
 
 const lines = [

@@ -1,5 +1,5 @@
 import { getDatabase } from '@app/db';
-import { resetEnvCache } from '@app/env';
+import { getEnv, resetEnvCache } from '@app/env';
 import { withObservability } from '@app/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import health from '../functions/health/index.ts';
@@ -22,7 +22,7 @@ beforeAll(async () => {
   resetEnvCache();
 });
 afterAll(async () => {
-  await getDatabase().end();
+  await getDatabase(getEnv()).end();
   await testDb.close();
 });
 
@@ -33,7 +33,7 @@ async function saturatePool() {
   for (let i = 0; i < 2; i += 1) {
     const ready = new Promise<void>((resolve) => {
       done.push(
-        getDatabase().transaction(
+        getDatabase(getEnv()).transaction(
           () =>
             new Promise<void>((release) => {
               releases.push(release);
@@ -91,7 +91,7 @@ describe('health', () => {
 describe('a function whose query waits past DB_QUEUE_TIMEOUT_MS', () => {
   it('should answer 503 with Retry-After and the generic body', async () => {
     const handler = withObservability(async () => {
-      await getDatabase().query('select 1');
+      await getDatabase(getEnv()).query('select 1');
       return new Response('unreachable');
     });
     const pool = await saturatePool();

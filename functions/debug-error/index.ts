@@ -1,12 +1,12 @@
-import { getEnv } from '@app/env';
 import { isEnabled } from '@app/flags';
-import { NotFoundError, withObservability } from '@app/observability';
+import { NotFoundError } from '@app/http';
+import { withObservability } from '@app/observability';
 
 /**
  * GET /api/debug/error — throws on purpose so an operator can confirm, after a deploy, that
  * Sentry receives errors. Answers 404 unless FEATURE_DEBUG_ERROR_ENABLED=true.
  */
-export default withObservability(async function debugError(_request, context) {
-  if (!isEnabled('debugError', getEnv(context))) throw new NotFoundError();
+export default withObservability(async function debugError(_request, { env }) {
+  if (!isEnabled('debugError', env)) throw new NotFoundError();
   throw new Error('Deliberate test error from /api/debug/error');
 });

@@ -1,8 +1,8 @@
 import type { Database } from '@app/db';
 import { getDatabase, pingDatabase } from '@app/db';
-import { getEnv } from '@app/env';
+import { MethodNotAllowedError } from '@app/http';
 import type { FunctionContext } from '@app/observability';
-import { MethodNotAllowedError, withObservability } from '@app/observability';
+import { withObservability } from '@app/observability';
 import { buildHealthReport } from './health-report.ts';
 
 /** The whole check answers within this bound, even against a hung database. */
@@ -13,12 +13,12 @@ interface HealthContext extends FunctionContext {
 }
 
 /** GET|HEAD /api/health — one curl tells an operator whether the function can reach its database. */
-export default withObservability<HealthContext>(async function health(request, context) {
+export default withObservability<HealthContext>(async function health(request, { env, platform }) {
   if (request.method !== 'GET' && request.method !== 'HEAD') throw new MethodNotAllowedError(['GET', 'HEAD']);
 
   let database: Database | undefined;
   try {
-    database = getDatabase(context);
+    database = getDatabase(env);
   } catch {
     // No DATABASE_URL (dev only): report `fail` rather than a generic 503.
   }
@@ -27,7 +27,7 @@ export default withObservability<HealthContext>(async function health(request, c
   const ping = database
     ? await pingDatabase(database, HEALTH_TIMEOUT_MS)
     : { ok: false, responseTimeMs: 0, errorName: 'DatabaseNotConfigured' };
-  const releaseId = getEnv(context).COMMIT_REF ?? context?.deploy?.id ?? 'dev';
+  const releaseId = env.COMMIT_REF ?? platform?.deploy?.id ?? 'dev';
   const report = buildHealthReport(ping, pool, releaseId);
 
   return new Response(request.method === 'HEAD' ? null : JSON.stringify(report), {

@@ -1,4 +1,4 @@
-import { UnauthorizedError } from '@app/observability';
+import { UnauthorizedError } from '@app/http';
 import { describe, expect, it } from 'vitest';
 import { requireBearer } from './auth.ts';
 

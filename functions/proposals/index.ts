@@ -1,9 +1,8 @@
 import { getDatabase } from '@app/db';
-import { getEnv } from '@app/env';
 import { isEnabled } from '@app/flags';
-import { MethodNotAllowedError, ValidationError, withObservability } from '@app/observability';
+import { MethodNotAllowedError, parse, readJsonBody, resourceId, ValidationError } from '@app/http';
+import { withObservability } from '@app/observability';
 import { requireBearer } from './auth.ts';
-import { parse, readJsonBody, resourceId } from './request.ts';
 import { createProposalBody, listProposalsQuery, MAX_BODY_BYTES, updateProposalBody } from './schema.ts';
 import { createProposal, getProposal, listProposals, updateProposal } from './store.ts';
 
@@ -26,9 +25,8 @@ export const config = {
  *   POST   /api/proposals                         { title, clientName, amountCents, status? }
  *   PATCH  /api/proposals/:id                     any of those fields
  */
-export default withObservability(async function proposals(request, context) {
-  const env = getEnv(context);
-  const db = getDatabase(context);
+export default withObservability(async function proposals(request, { env }) {
+  const db = getDatabase(env);
   const id = resourceId(request.url, 'proposals');
   // HEAD is GET without the body (the wrapper drops it).
   const method = request.method === 'HEAD' ? 'GET' : request.method;

@@ -1,5 +1,5 @@
 import type { Database, Queryable } from '@app/db';
-import { ConflictError, NotFoundError, ValidationError } from '@app/observability';
+import { ConflictError, NotFoundError, ValidationError } from '@app/http';
 import type { CreateProposal, ListProposals, UpdateProposal } from './schema.ts';
 import type { ProposalStatus } from './transitions.ts';
 import { canTransition } from './transitions.ts';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer, request as forward } from 'node:http';
-import type { ErrorBody } from '@app/observability';
+import type { ErrorBody } from '@app/http';
 
 /**
  * Netlify refuses a synchronous function request whose body passes 6 MB with 413, before any

@@ -1,5 +1,4 @@
-import type { PlatformContext } from '@app/env';
-import { getEnv } from '@app/env';
+import type { Env } from '@app/env';
 import type { Database } from './database.ts';
 import { createDatabase } from './database.ts';
 import { DatabaseUnavailableError } from './errors.ts';
@@ -17,14 +16,26 @@ const NETLIFY_DEV_IDLE_TIMEOUT_MS = 200;
 
 let database: Database | undefined;
 
+/** The settings the shared pool is built from: values of the validated environment. */
+export type DatabaseEnv = Pick<
+  Env,
+  | 'DATABASE_URL'
+  | 'DB_POOL_MAX'
+  | 'DB_CONNECT_TIMEOUT_MS'
+  | 'DB_IDLE_TIMEOUT_MS'
+  | 'DB_QUEUE_TIMEOUT_MS'
+  | 'DB_STATEMENT_TIMEOUT_MS'
+  | 'DB_WS_PROXY'
+  | 'NETLIFY_DEV'
+>;
+
 /**
- * The function instance's shared pool, created on first use from the validated environment.
- * Throws `DatabaseUnavailableError` (503) when no `DATABASE_URL` is set (dev only: it is required
- * everywhere else).
+ * The function instance's shared pool, created on first use from the validated environment
+ * (the handler's `env`). Throws `DatabaseUnavailableError` (503) when no `DATABASE_URL` is set
+ * (dev only: it is required everywhere else).
  */
-export function getDatabase(platform?: PlatformContext): Database {
+export function getDatabase(env: DatabaseEnv): Database {
   if (database !== undefined) return database;
-  const env = getEnv(platform);
   if (env.DATABASE_URL === undefined) {
     throw new DatabaseUnavailableError('DATABASE_URL is not set; `pnpm dev` sets it, or add it to .env');
   }

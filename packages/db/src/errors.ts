@@ -1,34 +1,35 @@
+import { HttpError } from '@app/http';
 import { DatabaseError as DriverError } from '@neondatabase/serverless';
 
 /**
- * The database's failure kinds. Each carries `status`, `code` and (for 503s) `retryAfterSeconds`:
- * the contract `@app/observability` maps to a response. Messages are for logs, never for clients.
+ * The database's failure kinds: `HttpError`s, so each chooses its answer — `status`, `code` and
+ * (for 503s) `retryAfterSeconds`. Messages are for logs, never for clients.
  */
-export class DatabaseUnavailableError extends Error {
+export class DatabaseUnavailableError extends HttpError {
   override name = 'DatabaseUnavailableError' as const;
   readonly status = 503;
   readonly code = 'database_unavailable';
-  readonly retryAfterSeconds = 5;
+  override readonly retryAfterSeconds = 5;
 }
 
 /** Every connection stayed busy for `DB_QUEUE_TIMEOUT_MS`: the pool is saturated, come back soon. */
-export class PoolTimeoutError extends Error {
+export class PoolTimeoutError extends HttpError {
   override name = 'PoolTimeoutError' as const;
   readonly status = 503;
   readonly code = 'database_busy';
-  readonly retryAfterSeconds = 1;
+  override readonly retryAfterSeconds = 1;
 }
 
 /** A statement ran past `DB_STATEMENT_TIMEOUT_MS` and was cancelled. */
-export class QueryTimeoutError extends Error {
+export class QueryTimeoutError extends HttpError {
   override name = 'QueryTimeoutError' as const;
   readonly status = 503;
   readonly code = 'database_timeout';
-  readonly retryAfterSeconds = 2;
+  override readonly retryAfterSeconds = 2;
 }
 
 /** Any other error PostgreSQL reported; `sqlState` lets callers map e.g. 23505 to a 409. */
-export class DatabaseQueryError extends Error {
+export class DatabaseQueryError extends HttpError {
   override name = 'DatabaseQueryError' as const;
   readonly status = 500;
   readonly code = 'internal_error';

@@ -160,7 +160,7 @@ describe('loadEnv', () => {
     }
     expect(thrown).toBeInstanceOf(EnvValidationError);
     const error = thrown as EnvValidationError;
-    expect(error.status).toBe(503);
+    expect(error.context).toBe('production');
     expect(error.problems.map((p) => p.variable).sort()).toEqual([
       'API_TOKEN',
       'DATABASE_URL',

@@ -31,14 +31,12 @@ export interface EnvReport {
   warnings: EnvProblem[];
 }
 
-/** Thrown when the environment is invalid; lists every problem by name and never a value. */
+/**
+ * Thrown when the environment is invalid; lists every problem by name and never a value. Functions
+ * answer it with 503 `misconfigured` (the wrapper in `@app/observability` maps it).
+ */
 export class EnvValidationError extends Error {
   override name = 'EnvValidationError' as const;
-  /** Functions answer 503 `misconfigured`: the caller did nothing wrong and may retry after a fix. */
-  readonly status = 503;
-  readonly code = 'misconfigured';
-  /** A configuration fix takes a redeploy: minutes, not seconds. */
-  readonly retryAfterSeconds = 60;
   readonly context: DeployContext;
   readonly problems: readonly EnvProblem[];
 

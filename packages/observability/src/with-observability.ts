@@ -1,8 +1,8 @@
 import type { Env, PlatformContext } from '@app/env';
 import { EnvValidationError, formatProblems, getEnv } from '@app/env';
+import { errorResponse, HttpError, MisconfiguredError, statusOf, withApiHeaders } from '@app/http';
 import { captureError, setReportingEnv } from './capture.ts';
 import { newErrorId } from './error-id.ts';
-import { errorResponse, statusOf } from './error-response.ts';
 import { configureLogger, log } from './logger.ts';
 import type { RequestScope } from './request-scope.ts';
 import { addBreadcrumb, runInRequestScope } from './request-scope.ts';
@@ -13,31 +13,47 @@ export interface FunctionContext extends PlatformContext {
   requestId?: string;
 }
 
+/** What a wrapped handler is handed, resolved once per request. */
+export interface RequestContext<C extends FunctionContext = FunctionContext> {
+  /** The validated environment for this request's deploy context. */
+  env: Env;
+  /** Netlify's own `context`, for what only the platform knows (the deploy id, geo, cookies). */
+  platform: C;
+}
+
+/** A Netlify v2 function as the platform calls it. */
 export type Handler<C extends FunctionContext = FunctionContext> = (request: Request, context: C) => Promise<Response>;
 
+/** A function as this project writes it: the wrapper hands it the request's context. */
+export type AppHandler<C extends FunctionContext = FunctionContext> = (
+  request: Request,
+  context: RequestContext<C>,
+) => Promise<Response>;
+
 /**
- * Wraps a v2 function: validates the environment, opens a per-request scope (breadcrumbs, user),
- * turns every thrown error into the standard error body with the right status, reports 5xx errors
- * with an `errorId`, and records one request breadcrumb and log line (method, path, status,
- * duration — never bodies, query strings, tokens or cookies).
+ * Wraps a v2 function: resolves and validates the environment once, hands the handler
+ * `{ env, platform }`, opens a per-request scope (breadcrumbs, user), turns every thrown error
+ * into the standard error body with the right status, reports 5xx errors with an `errorId`, and
+ * records one request breadcrumb and log line (method, path, status, duration — never bodies,
+ * query strings, tokens or cookies).
  */
-export function withObservability<C extends FunctionContext>(handler: Handler<C>): Handler<C> {
-  return async function observedHandler(request, context) {
+export function withObservability<C extends FunctionContext>(handler: AppHandler<C>): Handler<C> {
+  return async function observedHandler(request, platform) {
     const started = performance.now();
     const scope: RequestScope = {
       breadcrumbs: [],
-      tags: context?.requestId ? { requestId: context.requestId } : {},
-      waitUntil: typeof context?.waitUntil === 'function' ? context.waitUntil.bind(context) : undefined,
+      tags: platform?.requestId ? { requestId: platform.requestId } : {},
+      waitUntil: typeof platform?.waitUntil === 'function' ? platform.waitUntil.bind(platform) : undefined,
     };
     return runInRequestScope(scope, async () => {
       const path = new URL(request.url).pathname;
       addBreadcrumb(`${request.method} ${path}`, 'http', 'info');
       let response: Response;
       try {
-        const env: Env = getEnv(context);
+        const env: Env = getEnv(platform);
         configureLogger({ level: env.logLevel, json: env.deployContext !== 'dev', secrets: env.secrets });
         setReportingEnv(env);
-        response = await handler(request, context);
+        response = await handler(request, { env, platform });
       } catch (error) {
         const status = statusOf(error);
         // Recorded before the report so the Sentry event shows how the request ended.
@@ -59,7 +75,7 @@ function answerError(error: unknown, status: number): Response {
     configureLogger({ level: 'warn', json: true });
     const errorId = newErrorId();
     log.error(`${error.message.split('\n')[0]}\n${formatProblems(error.problems)}`, { errorId });
-    return errorResponse(error, errorId);
+    return errorResponse(new MisconfiguredError('Invalid environment', { cause: error }), errorId);
   }
   if (status < 500) {
     log.debug(`answered ${status}`, { error: error instanceof Error ? error.name : 'NonError' });
@@ -68,19 +84,8 @@ function answerError(error: unknown, status: number): Response {
   if (status === 503) {
     // A dependency is down: the caller is told to retry, and on-call gets a warning, not a flood of
     // errors — one Sentry event per kind per instance per minute, each line still logged at warn.
-    const kind = (error as { code?: unknown }).code;
-    return errorResponse(error, captureError(error, { level: 'warning', throttle: `503:${String(kind)}` }));
+    const kind = error instanceof HttpError ? error.code : 'unknown';
+    return errorResponse(error, captureError(error, { level: 'warning', throttle: `503:${kind}` }));
   }
   return errorResponse(error, captureError(error, { level: 'error' }));
-}
-
-/**
- * Headers every API answer carries: no MIME sniffing of JSON, no caching unless a handler chose a
- * policy, and no body on HEAD (handlers answer HEAD as GET).
- */
-function withApiHeaders(response: Response, method: string): Response {
-  response.headers.set('X-Content-Type-Options', 'nosniff');
-  if (!response.headers.has('Cache-Control')) response.headers.set('Cache-Control', 'no-store');
-  if (method !== 'HEAD' || response.body === null) return response;
-  return new Response(null, { status: response.status, statusText: response.statusText, headers: response.headers });
 }

@@ -4,8 +4,21 @@ export interface ValidationDetail {
   message: string;
 }
 
+/**
+ * The project's own errors that choose an HTTP answer (hono's HTTPException habit). Only these do:
+ * any other error — a driver's, a library's, one that happens to carry `status` and `code` — is a
+ * generic 500, so no foreign message ever reaches a client. 4xx messages are caller-facing;
+ * 5xx messages are for logs only.
+ */
+export abstract class HttpError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  /** For 503s: how long a client should wait before retrying. */
+  readonly retryAfterSeconds?: number;
+}
+
 /** The caller sent something invalid: 400 with a `details` entry per field. */
-export class ValidationError extends Error {
+export class ValidationError extends HttpError {
   override name = 'ValidationError' as const;
   readonly status = 400;
   readonly code = 'validation_failed';
@@ -34,7 +47,7 @@ export class ValidationError extends Error {
   }
 }
 
-export class NotFoundError extends Error {
+export class NotFoundError extends HttpError {
   override name = 'NotFoundError' as const;
   readonly status = 404;
   readonly code = 'not_found';
@@ -44,7 +57,7 @@ export class NotFoundError extends Error {
   }
 }
 
-export class UnauthorizedError extends Error {
+export class UnauthorizedError extends HttpError {
   override name = 'UnauthorizedError' as const;
   readonly status = 401;
   readonly code = 'unauthorized';
@@ -55,13 +68,13 @@ export class UnauthorizedError extends Error {
 }
 
 /** The request conflicts with the resource's state (e.g. an illegal status change). */
-export class ConflictError extends Error {
+export class ConflictError extends HttpError {
   override name = 'ConflictError' as const;
   readonly status = 409;
   readonly code = 'conflict';
 }
 
-export class MethodNotAllowedError extends Error {
+export class MethodNotAllowedError extends HttpError {
   override name = 'MethodNotAllowedError' as const;
   readonly status = 405;
   readonly code = 'method_not_allowed';
@@ -71,4 +84,13 @@ export class MethodNotAllowedError extends Error {
     super(`Use ${allow.join(', ')}`);
     this.allow = allow;
   }
+}
+
+/** The deployment's configuration is invalid: nothing the caller can fix; retry after a redeploy. */
+export class MisconfiguredError extends HttpError {
+  override name = 'MisconfiguredError' as const;
+  readonly status = 503;
+  readonly code = 'misconfigured';
+  /** A configuration fix takes a redeploy: minutes, not seconds. */
+  override readonly retryAfterSeconds = 60;
 }

@@ -1,9 +1,26 @@
-import { DatabaseUnavailableError, PoolTimeoutError } from '@app/db';
-import { EnvValidationError } from '@app/env';
 import { describe, expect, it } from 'vitest';
 import type { ErrorBody } from './error-response.ts';
 import { errorResponse } from './error-response.ts';
-import { ConflictError, NotFoundError, UnauthorizedError, ValidationError } from './http-errors.ts';
+import {
+  ConflictError,
+  HttpError,
+  MisconfiguredError,
+  NotFoundError,
+  UnauthorizedError,
+  ValidationError,
+} from './http-errors.ts';
+
+/** 503 kinds as a dependency package declares them (the database's are shaped like this). */
+class BusyError extends HttpError {
+  readonly status = 503;
+  readonly code = 'database_busy';
+  override readonly retryAfterSeconds = 1;
+}
+class DownError extends HttpError {
+  readonly status = 503;
+  readonly code = 'database_unavailable';
+  override readonly retryAfterSeconds = 5;
+}
 
 async function answer(error: unknown, errorId = 'ERR-TEST0001') {
   const response = errorResponse(error, errorId);
@@ -47,8 +64,8 @@ describe('errorResponse', () => {
   });
 
   it.each([
-    [new PoolTimeoutError('busy'), 'database_busy', '1'],
-    [new DatabaseUnavailableError('down'), 'database_unavailable', '5'],
+    [new BusyError('busy'), 'database_busy', '1'],
+    [new DownError('down'), 'database_unavailable', '5'],
   ])('should answer %s with 503 and Retry-After', async (error, code, retryAfter) => {
     const { status, headers, body } = await answer(error);
     expect(status).toBe(503);
@@ -59,11 +76,20 @@ describe('errorResponse', () => {
   });
 
   it('should answer a misconfiguration with 503 misconfigured and the generic message', async () => {
-    const error = new EnvValidationError('production', [{ variable: 'DATABASE_URL', message: 'is required' }]);
-    const { status, body } = await answer(error);
+    const { status, headers, body } = await answer(new MisconfiguredError('DATABASE_URL is required'));
     expect(status).toBe(503);
+    expect(headers.get('retry-after')).toBe('60');
     expect(body).toEqual({
       error: { code: 'misconfigured', message: 'Something went wrong', errorId: 'ERR-TEST0001' },
+    });
+  });
+
+  it('should answer a foreign error shaped like an HTTP error with the generic 500, not its own message', async () => {
+    const foreign = Object.assign(new Error("I'm a teapot: internal detail"), { status: 418, code: 'teapot' });
+    const { status, body } = await answer(foreign);
+    expect(status).toBe(500);
+    expect(body).toEqual({
+      error: { code: 'internal_error', message: 'Something went wrong', errorId: 'ERR-TEST0001' },
     });
   });
 });

@@ -1,5 +1,5 @@
-import { NotFoundError, ValidationError } from '@app/observability';
 import type * as z from 'zod/mini';
+import { NotFoundError, ValidationError } from './http-errors.ts';
 
 /**
  * Reads a JSON body of at most `maxBytes`. Every failure is a 400 with a detail saying what to fix,
@@ -56,7 +56,7 @@ export function resourceId(url: string, collection: string): string | undefined 
   try {
     return decodeURIComponent(segments.slice(index + 1).join('/'));
   } catch {
-    throw new NotFoundError('Proposal not found');
+    throw new NotFoundError();
   }
 }
 

@@ -1,0 +1,41 @@
+import type { ValidationDetail } from './http-errors.ts';
+import { HttpError, MethodNotAllowedError, ValidationError } from './http-errors.ts';
+
+export interface ErrorBody {
+  error: { code: string; message: string; errorId?: string; details?: readonly ValidationDetail[] };
+}
+
+/** The status an error maps to: its own for the project's `HttpError`s, 500 for everything else. */
+export function statusOf(error: unknown): number {
+  return error instanceof HttpError ? error.status : 500;
+}
+
+const GENERIC_MESSAGE = 'Something went wrong';
+const UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable; retry later';
+
+/**
+ * The response for a thrown error. 4xx answers carry the error's own (caller-facing) message and
+ * field details; 5xx answers never carry technical detail, only a code and the `errorId` that
+ * finds the log line and the Sentry event. Anything that is not an `HttpError` is a plain 500.
+ */
+export function errorResponse(error: unknown, errorId?: string): Response {
+  const headers = new Headers({ 'Cache-Control': 'no-store' });
+  if (!(error instanceof HttpError)) {
+    return Response.json({ error: { code: 'internal_error', message: GENERIC_MESSAGE, errorId } } satisfies ErrorBody, {
+      status: 500,
+      headers,
+    });
+  }
+  let body: ErrorBody;
+  if (error.status < 500) {
+    const details = error instanceof ValidationError ? error.details : undefined;
+    body = { error: { code: error.code, message: error.message, details } };
+    if (error.status === 401) headers.set('WWW-Authenticate', 'Bearer');
+    if (error instanceof MethodNotAllowedError) headers.set('Allow', error.allow.join(', '));
+  } else {
+    const message = error.status === 503 && error.code !== 'misconfigured' ? UNAVAILABLE_MESSAGE : GENERIC_MESSAGE;
+    body = { error: { code: error.code, message, errorId } };
+    if (error.status === 503) headers.set('Retry-After', String(error.retryAfterSeconds ?? 5));
+  }
+  return Response.json(body, { status: error.status, headers });
+}
