@@ -6,21 +6,21 @@
  */
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { coldStart } from '@app/perf/bench/cold-start';
+import { compare, median, timePerCall } from '@app/perf/bench/measure';
+import type { InProcessRequest } from '@app/perf/bench/service-time';
+import { inProcessLoad } from '@app/perf/bench/service-time';
+import { drive } from '@app/perf/load/run-load';
+import type { Summary } from '@app/perf/load/stats';
+import { summarize } from '@app/perf/load/stats';
+import { buildFunctions, bundleOptions, functionsBuildDir } from '@app/stack/build-functions';
+import { parseCommand } from '@app/stack/command';
+import { freePort } from '@app/stack/free-port';
+import { migrate } from '@app/stack/migrate';
+import { repositoryRoot, spawnNetlifyDev, stopProcessGroup, waitForHttp } from '@app/stack/netlify-dev';
+import { runProcess } from '@app/stack/run-process';
+import { startWsProxy } from '@app/stack/ws-proxy';
 import { build } from 'esbuild';
-import { coldStart } from './lib/bench/cold-start.ts';
-import { compare, median, timePerCall } from './lib/bench/measure.ts';
-import type { InProcessRequest } from './lib/bench/service-time.ts';
-import { inProcessLoad } from './lib/bench/service-time.ts';
-import { buildFunctions, bundleOptions, functionsBuildDir } from './lib/build-functions.ts';
-import { parseCommand } from './lib/command.ts';
-import { freePort } from './lib/free-port.ts';
-import { drive } from './lib/load/run-load.ts';
-import type { Summary } from './lib/load/stats.ts';
-import { summarize } from './lib/load/stats.ts';
-import { migrate } from './lib/migrate.ts';
-import { repositoryRoot, spawnNetlifyDev, stopProcessGroup, waitForHttp } from './lib/netlify-dev.ts';
-import { runProcess } from './lib/run-process.ts';
-import { startWsProxy } from './lib/ws-proxy.ts';
 
 const { values } = parseCommand({
   name: 'pnpm bench',
@@ -52,7 +52,7 @@ await migrate({ databaseUrl, log: () => {} });
 // The same bundles Netlify packages, and the baseline built the same way.
 await buildFunctions();
 const benchDir = join(repositoryRoot, 'dist/bench');
-await build(bundleOptions(benchDir, { bare: join(repositoryRoot, 'scripts/lib/bench/bare-function.ts') }));
+await build(bundleOptions(benchDir, { bare: join(repositoryRoot, 'tooling/perf/src/bench/bare-function.ts') }));
 const healthBundle = join(functionsBuildDir, 'health.mjs');
 const bareBundle = join(benchDir, 'bare.mjs');
 

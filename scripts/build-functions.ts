@@ -1,6 +1,6 @@
 /** `pnpm build:functions`: bundles functions/* into dist/functions (see lib/build-functions.ts). */
-import { buildFunctions, functionEntryPoints, functionsBuildDir } from './lib/build-functions.ts';
-import { parseCommand } from './lib/command.ts';
+import { buildFunctions, functionEntryPoints, functionsBuildDir } from '@app/stack/build-functions';
+import { parseCommand } from '@app/stack/command';
 
 parseCommand({
   name: 'pnpm build:functions',

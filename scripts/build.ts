@@ -4,8 +4,8 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCommand } from './lib/command.ts';
-import { repositoryRoot, spawnNetlify } from './lib/netlify-dev.ts';
+import { parseCommand } from '@app/stack/command';
+import { repositoryRoot, spawnNetlify } from '@app/stack/netlify-dev';
 
 parseCommand({
   name: 'pnpm build',

@@ -9,8 +9,8 @@ import { parseEnv } from 'node:util';
 import type { DeployContext } from '@app/env';
 import { deployContexts, formatProblems, validateEnv } from '@app/env';
 import { unknownFlagVariables } from '@app/flags';
-import { checks, parseCommand } from './lib/command.ts';
-import { repositoryRoot } from './lib/netlify-dev.ts';
+import { checks, parseCommand } from '@app/stack/command';
+import { repositoryRoot } from '@app/stack/netlify-dev';
 
 const { values } = parseCommand({
   name: 'pnpm check-env',

@@ -4,9 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { checks, parseCommand } from './lib/command.ts';
-import { migrate } from './lib/migrate.ts';
-import { repositoryRoot } from './lib/netlify-dev.ts';
+import { checks, parseCommand } from '@app/stack/command';
+import { migrate } from '@app/stack/migrate';
+import { repositoryRoot } from '@app/stack/netlify-dev';
 
 const { values } = parseCommand({
   name: 'pnpm db:migrate',

@@ -12,21 +12,26 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { isLocalDatabase } from '@app/db';
 import { formatProblems, validateEnv } from '@app/env';
-import { watchFunctions } from './lib/build-functions.ts';
-import { checks, parseCommand } from './lib/command.ts';
-import { devLockHolder, recordDevDatabase, takeDevLock } from './lib/dev-lock.ts';
-import type { EmbeddedPostgres } from './lib/embedded-postgres.ts';
-import { startEmbeddedPostgres } from './lib/embedded-postgres.ts';
-import { freePort, isPortFree } from './lib/free-port.ts';
-import { startFrontDoor } from './lib/front-door.ts';
-import { startLifeline } from './lib/lifeline.ts';
-import { migrate } from './lib/migrate.ts';
-import { repositoryRoot, spawnNetlifyDev, stopProcessGroup, waitForHttp } from './lib/netlify-dev.ts';
-import { startSpotlight } from './lib/spotlight.ts';
-import { startWsProxy } from './lib/ws-proxy.ts';
+import { watchFunctions } from '@app/stack/build-functions';
+import { checks, parseCommand } from '@app/stack/command';
+import { devLockHolder, recordDevDatabase, takeDevLock } from '@app/stack/dev-lock';
+import type { EmbeddedPostgres } from '@app/stack/embedded-postgres';
+import { startEmbeddedPostgres } from '@app/stack/embedded-postgres';
+import { freePort, isPortFree } from '@app/stack/free-port';
+import { startFrontDoor } from '@app/stack/front-door';
+import { startLifeline } from '@app/stack/lifeline';
+import { migrate } from '@app/stack/migrate';
+import {
+  loopbackOnlyPreload,
+  repositoryRoot,
+  spawnNetlifyDev,
+  stopProcessGroup,
+  waitForHttp,
+} from '@app/stack/netlify-dev';
+import { startSpotlight } from '@app/stack/spotlight';
+import { startWsProxy } from '@app/stack/ws-proxy';
 
 const { values: args } = parseCommand({
   name: 'pnpm dev',
@@ -147,7 +152,7 @@ try {
   const netlify = spawnNetlifyDev({
     port: netlifyPort,
     env: {
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${pathToFileURL(join(import.meta.dirname, 'lib/loopback-only.mjs'))}`,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import ${loopbackOnlyPreload}`,
     },
   });
   lifeline.guard(netlify);

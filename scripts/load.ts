@@ -8,18 +8,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEV_API_TOKEN, isLocalUrl } from '@app/env';
-import { checks, parseCommand } from './lib/command.ts';
-import { devLockHolder } from './lib/dev-lock.ts';
-import { countAppConnections } from './lib/load/pg-connections.ts';
-import type { LoadReport } from './lib/load/report.ts';
-import { formatTable, latencyOverTime, writeReport } from './lib/load/report.ts';
-import type { PhaseResult } from './lib/load/run-load.ts';
-import { runPhase, seedProposals } from './lib/load/run-load.ts';
-import type { Scenario, ScenarioName } from './lib/load/scenarios.ts';
-import { scenarios } from './lib/load/scenarios.ts';
-import type { Sample, Summary, Thresholds } from './lib/load/stats.ts';
-import { breach, summarize } from './lib/load/stats.ts';
-import { repositoryRoot } from './lib/netlify-dev.ts';
+import { countAppConnections } from '@app/perf/load/pg-connections';
+import type { LoadReport } from '@app/perf/load/report';
+import { formatTable, latencyOverTime, writeReport } from '@app/perf/load/report';
+import type { PhaseResult } from '@app/perf/load/run-load';
+import { runPhase, seedProposals } from '@app/perf/load/run-load';
+import type { Scenario, ScenarioName } from '@app/perf/load/scenarios';
+import { scenarios } from '@app/perf/load/scenarios';
+import type { Sample, Summary, Thresholds } from '@app/perf/load/stats';
+import { breach, summarize } from '@app/perf/load/stats';
+import { checks, parseCommand } from '@app/stack/command';
+import { devLockHolder } from '@app/stack/dev-lock';
+import { repositoryRoot } from '@app/stack/netlify-dev';
 
 const { values } = parseCommand({
   name: 'pnpm load',

@@ -6,10 +6,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCommand } from './lib/command.ts';
-import { repositoryRoot, runNetlify } from './lib/netlify-dev.ts';
-import type { Deploy } from './lib/rollback.ts';
-import { previousProductionDeploy, restoreCommand } from './lib/rollback.ts';
+import { parseCommand } from '@app/stack/command';
+import { repositoryRoot, runNetlify } from '@app/stack/netlify-dev';
+import type { Deploy } from '@app/stack/rollback';
+import { previousProductionDeploy, restoreCommand } from '@app/stack/rollback';
 
 const { values } = parseCommand({
   name: 'pnpm rollback',

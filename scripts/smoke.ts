@@ -4,9 +4,9 @@
  * error whose errorId it prints. Failing checks are retried until `--timeout` seconds pass (a
  * fresh deploy warms up), then it exits 1 with one line per reason.
  */
-import { checks as optionChecks, parseCommand } from './lib/command.ts';
-import type { SmokeCheck } from './lib/smoke-checks.ts';
-import { sentryCheck, smokeChecks } from './lib/smoke-checks.ts';
+import { checks as optionChecks, parseCommand } from '@app/stack/command';
+import type { SmokeCheck } from '@app/stack/smoke-checks';
+import { sentryCheck, smokeChecks } from '@app/stack/smoke-checks';
 
 const { values, positionals } = parseCommand({
   name: 'pnpm smoke',

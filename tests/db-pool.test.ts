@@ -1,8 +1,8 @@
 import { createServer } from 'node:net';
 import type { Database } from '@app/db';
 import { createDatabase, DatabaseUnavailableError, PoolTimeoutError, QueryTimeoutError } from '@app/db';
+import { freePort } from '@app/stack/free-port';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../scripts/lib/free-port.ts';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
 

@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { devLockFile } from '@app/stack/dev-lock';
+import { freePort } from '@app/stack/free-port';
+import { repositoryRoot } from '@app/stack/netlify-dev';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { devLockFile } from '../scripts/lib/dev-lock.ts';
-import { freePort } from '../scripts/lib/free-port.ts';
-import { repositoryRoot } from '../scripts/lib/netlify-dev.ts';
 import type { DevServer } from './support/dev-server.ts';
 import { startDevServer } from './support/dev-server.ts';
 import { listeningAddresses, processTree } from './support/listening.ts';

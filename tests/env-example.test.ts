@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deployedContexts, FEATURE_VARIABLE, validateEnv, variableSpecs } from '@app/env';
 import { flagNames, flagVariable } from '@app/flags';
+import { repositoryRoot } from '@app/stack/netlify-dev';
 import { describe, expect, it } from 'vitest';
-import { repositoryRoot } from '../scripts/lib/netlify-dev.ts';
 
 function exampleVariables(): Map<string, string | undefined> {
   const lines = readFileSync(join(repositoryRoot, '.env.example'), 'utf8').split('\n');

@@ -1,5 +1,5 @@
+import { freePort } from '@app/stack/free-port';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../scripts/lib/free-port.ts';
 import type { DevServer } from './support/dev-server.ts';
 import { startDevServer } from './support/dev-server.ts';
 import { healthBody } from './support/health-schema.ts';

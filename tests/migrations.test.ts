@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { createDatabase } from '@app/db';
+import { migrate, migrationsDir } from '@app/stack/migrate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, migrationsDir } from '../scripts/lib/migrate.ts';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
 import { runScript } from './support/run-script.ts';

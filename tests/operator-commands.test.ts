@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePort } from '@app/stack/free-port';
+import { repositoryRoot } from '@app/stack/netlify-dev';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { freePort } from '../scripts/lib/free-port.ts';
-import { repositoryRoot } from '../scripts/lib/netlify-dev.ts';
 import type { DevServer } from './support/dev-server.ts';
 import { startDevServer } from './support/dev-server.ts';
 import { runScript } from './support/run-script.ts';

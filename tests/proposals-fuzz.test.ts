@@ -1,7 +1,7 @@
 import { resetEnvCache } from '@app/env';
+import { migrate } from '@app/stack/migrate';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { migrate } from '../scripts/lib/migrate.ts';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
 

@@ -4,8 +4,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { resetEnvCache } from '@app/env';
 import { withObservability } from '@app/observability';
+import { repositoryRoot } from '@app/stack/netlify-dev';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { repositoryRoot } from '../scripts/lib/netlify-dev.ts';
 
 const failing = withObservability(async () => {
   throw new Error('boom');

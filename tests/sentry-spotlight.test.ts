@@ -1,8 +1,8 @@
 import { resetEnvCache } from '@app/env';
 import { withObservability } from '@app/observability';
+import { freePort } from '@app/stack/free-port';
+import { startSpotlight } from '@app/stack/spotlight';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { freePort } from '../scripts/lib/free-port.ts';
-import { startSpotlight } from '../scripts/lib/spotlight.ts';
 
 // The real Spotlight sidecar (offline, from the registry), read through its event stream.
 describe('Spotlight (local, opt-in)', () => {

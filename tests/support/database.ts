@@ -1,8 +1,8 @@
 import type { Database, DatabaseOptions } from '@app/db';
 import { createDatabase } from '@app/db';
+import type { WsProxy } from '@app/stack/ws-proxy';
+import { startWsProxy } from '@app/stack/ws-proxy';
 import { inject } from 'vitest';
-import type { WsProxy } from '../../scripts/lib/ws-proxy.ts';
-import { startWsProxy } from '../../scripts/lib/ws-proxy.ts';
 
 export interface TestDatabase {
   url: string;

@@ -1,8 +1,8 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { freePort } from '../../scripts/lib/free-port.ts';
-import { repositoryRoot, stopProcessGroup } from '../../scripts/lib/netlify-dev.ts';
+import { freePort } from '@app/stack/free-port';
+import { repositoryRoot, stopProcessGroup } from '@app/stack/netlify-dev';
 
 /** The last line of pnpm dev's start-up banner. */
 const READY_LINE = 'Ctrl-C stops everything.';

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { Socket } from 'node:net';
 import { join, resolve } from 'node:path';
+import { freePort } from '@app/stack/free-port';
 import type { TestProject } from 'vitest/node';
-import { freePort } from '../../scripts/lib/free-port.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { repositoryRoot } from '../../scripts/lib/netlify-dev.ts';
-import type { ProcessResult } from '../../scripts/lib/run-process.ts';
-import { runProcess } from '../../scripts/lib/run-process.ts';
+import { repositoryRoot } from '@app/stack/netlify-dev';
+import type { ProcessResult } from '@app/stack/run-process';
+import { runProcess } from '@app/stack/run-process';
 
 /** Runs `scripts/<name>.ts` as `pnpm <name>` would, from the repository root. */
 export function runScript(

@@ -2,10 +2,17 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ProcessResult } from './run-process.ts';
 import { runProcess } from './run-process.ts';
 
-export const repositoryRoot = resolve(import.meta.dirname, '../..');
+export const repositoryRoot = resolve(import.meta.dirname, '../../..');
+
+/**
+ * A `node --import` preload for netlify dev: a listen that names no host binds to loopback
+ * (netlify dev has no option for it: docs/platform.md#netlify-dev-interfaces).
+ */
+export const loopbackOnlyPreload = pathToFileURL(join(import.meta.dirname, 'loopback-only.mjs')).href;
 const netlifyBin = join(repositoryRoot, 'node_modules/.bin/netlify');
 
 export interface NetlifyDevOptions {

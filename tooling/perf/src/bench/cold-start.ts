@@ -1,4 +1,4 @@
-import { runProcess } from '../run-process.ts';
+import { runProcess } from '@app/stack/run-process';
 
 /** Imports a built function in a fresh Node process and serves one request; prints the ms taken. */
 const probe = `
