@@ -62,11 +62,11 @@ const rows: { measure: string; ours: string; baseline: string; ratio: number; ta
 const { default: health } = await import('../functions/health/index.ts');
 const { default: proposals } = await import('../functions/proposals/index.ts');
 const { configureDriver, getDatabase } = await import('@app/db');
-const { getEnv } = await import('@app/env');
+const { databaseDefaults, getEnv } = await import('@app/env');
 const { Pool } = await import('@neondatabase/serverless');
 // The baseline is the driver's own Pool, configured for the local proxy exactly as @app/db does.
 configureDriver(databaseUrl, wsProxy);
-const bare = new Pool({ connectionString: databaseUrl, max: 25 });
+const bare = new Pool({ connectionString: databaseUrl, max: databaseDefaults.DB_POOL_MAX });
 // The handler's work ends with its Response; reading the body back is the platform's transport,
 // the same for any function (a bare v2 function returns one too), so it is not timed here.
 const healthCall = () => health(new Request('http://localhost/api/health'), {});

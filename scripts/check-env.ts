@@ -3,14 +3,11 @@
  * environment plus `.env` for a deploy context — the gate before a deploy. Prints each problem by
  * variable name, never a value; exits 1 on any error.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseEnv } from 'node:util';
 import type { DeployContext } from '@app/env';
 import { deployContexts, formatProblems, validateEnv } from '@app/env';
 import { unknownFlagVariables } from '@app/flags';
 import { checks, parseCommand } from '@app/stack/command';
-import { repositoryRoot } from '@app/stack/netlify-dev';
+import { loadDotEnv } from '@app/stack/dot-env';
 
 const { values } = parseCommand({
   name: 'pnpm check-env',
@@ -30,9 +27,8 @@ const { values } = parseCommand({
 const context = values.context as DeployContext;
 
 // The shell wins over .env, as with netlify dev.
-const envFile = join(repositoryRoot, '.env');
-const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, 'utf8')) : {};
-const report = validateEnv({ ...fromFile, ...process.env, CONTEXT: context }, context);
+loadDotEnv();
+const report = validateEnv({ ...process.env, CONTEXT: context }, context);
 
 const warnings = [...report.warnings];
 if (report.env) {

@@ -2,11 +2,9 @@
  * `pnpm db:migrate [--down [--count N]]`: applies pending migrations in migrations/ to DATABASE_URL
  * (this shell's, else .env's). Use Neon's direct endpoint, not the -pooler one: a pre-deploy step.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { checks, parseCommand } from '@app/stack/command';
+import { loadDotEnv } from '@app/stack/dot-env';
 import { migrate } from '@app/stack/migrate';
-import { repositoryRoot } from '@app/stack/netlify-dev';
 
 const { values } = parseCommand({
   name: 'pnpm db:migrate',
@@ -23,8 +21,7 @@ const { values } = parseCommand({
   examples: ['pnpm db:migrate', 'DATABASE_URL=postgres://… pnpm db:migrate --down --count 1'],
   exitCodes: { 1: 'DATABASE_URL is not set, or a migration failed' },
 });
-const envFile = join(repositoryRoot, '.env');
-if (!process.env.DATABASE_URL && existsSync(envFile)) process.loadEnvFile(envFile);
+loadDotEnv();
 const databaseUrl = process.env.DATABASE_URL;
 if (!databaseUrl) {
   console.error('DATABASE_URL is not set: point it at the database to migrate (Neon: the direct, non-pooler URL).');

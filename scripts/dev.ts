@@ -10,13 +10,13 @@
  * `--spotlight` also starts Sentry's Spotlight sidecar (offline) on :8969 and points the functions
  * at it (SENTRY_SPOTLIGHT), so errors show up at http://localhost:8969 with no Sentry account.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLocalDatabase } from '@app/db';
-import { formatProblems, validateEnv } from '@app/env';
+import { databaseDefaults, formatProblems, validateEnv } from '@app/env';
 import { watchFunctions } from '@app/stack/build-functions';
 import { checks, parseCommand } from '@app/stack/command';
 import { devLockHolder, recordDevDatabase, takeDevLock } from '@app/stack/dev-lock';
+import { loadDotEnv } from '@app/stack/dot-env';
 import type { EmbeddedPostgres } from '@app/stack/embedded-postgres';
 import { startEmbeddedPostgres } from '@app/stack/embedded-postgres';
 import { freePort, isPortFree } from '@app/stack/free-port';
@@ -74,8 +74,7 @@ const releaseLock = takeDevLock(port);
 const lifeline = startLifeline();
 
 // netlify dev reads .env itself; read it here too so DATABASE_URL there counts as "set".
-const envFile = join(repositoryRoot, '.env');
-if (existsSync(envFile)) process.loadEnvFile(envFile);
+loadDotEnv();
 
 const stops: Array<() => Promise<void>> = [];
 let stopping: Promise<never> | undefined;
@@ -125,7 +124,7 @@ try {
     }
   }
 
-  const proxyAddress = process.env.DB_WS_PROXY ?? '127.0.0.1:5481';
+  const proxyAddress = process.env.DB_WS_PROXY ?? databaseDefaults.DB_WS_PROXY;
   const proxy = await startWsProxy({ port: Number(proxyAddress.split(':')[1]) });
   stops.push(proxy.close);
   process.env.DB_WS_PROXY = `127.0.0.1:${proxy.port}`;

@@ -5,7 +5,6 @@
  * preview — prints a live line and a table per endpoint, writes a JSON and an HTML report to
  * reports/, and exits 1 with one line when a threshold is breached.
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEV_API_TOKEN, isLocalUrl } from '@app/env';
 import { countAppConnections } from '@app/perf/load/pg-connections';
@@ -19,6 +18,7 @@ import type { Sample, Summary, Thresholds } from '@app/perf/load/stats';
 import { breach, summarize } from '@app/perf/load/stats';
 import { checks, parseCommand } from '@app/stack/command';
 import { devLockHolder } from '@app/stack/dev-lock';
+import { loadDotEnv } from '@app/stack/dot-env';
 import { repositoryRoot } from '@app/stack/netlify-dev';
 
 const { values } = parseCommand({
@@ -93,8 +93,8 @@ const name = values.scenario as ScenarioName;
 const scenario: Scenario = scenarios[name];
 const target = values.target;
 const local = isLocalUrl(target);
-const envFile = join(repositoryRoot, '.env');
-if (local && existsSync(envFile)) process.loadEnvFile(envFile);
+// A local target's token and database come from .env; a deployed target's never do.
+if (local) loadDotEnv();
 const token = values.token ?? process.env.API_TOKEN ?? (local ? DEV_API_TOKEN : '');
 const thresholds: Thresholds = {
   ...scenario.thresholds,

@@ -1,3 +1,4 @@
+import { databaseDefaults } from '@app/env';
 import type { PoolClient } from '@neondatabase/serverless';
 import { Pool } from '@neondatabase/serverless';
 import { configureDriver } from './driver-config.ts';
@@ -23,19 +24,20 @@ export interface Database extends Queryable {
   end(): Promise<void>;
 }
 
+/** Defaults come from `databaseDefaults` in `@app/env`, the same the environment's schema applies. */
 export interface DatabaseOptions {
   connectionString: string;
-  /** @default 25 */
+  /** @default databaseDefaults.DB_POOL_MAX (25) */
   max?: number;
-  /** @default 3000 */
+  /** @default databaseDefaults.DB_CONNECT_TIMEOUT_MS (3000) */
   connectTimeoutMs?: number;
-  /** @default 10000 */
+  /** @default databaseDefaults.DB_IDLE_TIMEOUT_MS (10000) */
   idleTimeoutMs?: number;
-  /** @default 2000 */
+  /** @default databaseDefaults.DB_QUEUE_TIMEOUT_MS (2000) */
   queueTimeoutMs?: number;
-  /** @default 5000 */
+  /** @default databaseDefaults.DB_STATEMENT_TIMEOUT_MS (5000) */
   statementTimeoutMs?: number;
-  /** WebSocket proxy for local databases. @default '127.0.0.1:5481' */
+  /** WebSocket proxy for local databases. @default databaseDefaults.DB_WS_PROXY */
   wsProxy?: string;
   /** Shown in `pg_stat_activity`, so an operator can count this app's connections. @default 'app-functions' */
   applicationName?: string;
@@ -50,12 +52,12 @@ const readOnlyStatement = /^\s*(select|show|values)\b/i;
 /** A pool of Neon driver connections that queues callers, bounds every wait and counts what it does. */
 export function createDatabase({
   connectionString,
-  max = 25,
-  connectTimeoutMs = 3_000,
-  idleTimeoutMs = 10_000,
-  queueTimeoutMs = 2_000,
-  statementTimeoutMs = 5_000,
-  wsProxy = '127.0.0.1:5481',
+  max = databaseDefaults.DB_POOL_MAX,
+  connectTimeoutMs = databaseDefaults.DB_CONNECT_TIMEOUT_MS,
+  idleTimeoutMs = databaseDefaults.DB_IDLE_TIMEOUT_MS,
+  queueTimeoutMs = databaseDefaults.DB_QUEUE_TIMEOUT_MS,
+  statementTimeoutMs = databaseDefaults.DB_STATEMENT_TIMEOUT_MS,
+  wsProxy = databaseDefaults.DB_WS_PROXY,
   applicationName = 'app-functions',
   onEvent,
 }: DatabaseOptions): Database {

@@ -55,18 +55,34 @@ function isSentryDsn(value: string): boolean {
 }
 
 /**
+ * The pool settings' defaults, in one place: the schema below applies them to the environment and
+ * `@app/db`'s `createDatabase` to its options.
+ */
+export const databaseDefaults = {
+  DB_POOL_MAX: 25,
+  DB_CONNECT_TIMEOUT_MS: 3_000,
+  DB_IDLE_TIMEOUT_MS: 10_000,
+  DB_QUEUE_TIMEOUT_MS: 2_000,
+  DB_STATEMENT_TIMEOUT_MS: 5_000,
+  DB_WS_PROXY: '127.0.0.1:5481',
+} as const;
+
+/**
  * One zod schema for every variable the project reads. Empty strings count as unset. It uses
  * `zod/mini`, the tree-shakable build: every function validates its environment at cold start,
  * and the classic build costs about 17 ms more to load there (measured, see docs/performance.md).
  */
 export const envSchema = z.object({
   DATABASE_URL: z.optional(postgresUrl),
-  DB_POOL_MAX: wholeNumber(25, 1, 100),
-  DB_CONNECT_TIMEOUT_MS: milliseconds(3_000, 100, 60_000),
-  DB_IDLE_TIMEOUT_MS: milliseconds(10_000, 100, 600_000),
-  DB_QUEUE_TIMEOUT_MS: milliseconds(2_000, 1, 60_000),
-  DB_STATEMENT_TIMEOUT_MS: milliseconds(5_000, 100, 600_000),
-  DB_WS_PROXY: z._default(z.string().check(z.regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port')), '127.0.0.1:5481'),
+  DB_POOL_MAX: wholeNumber(databaseDefaults.DB_POOL_MAX, 1, 100),
+  DB_CONNECT_TIMEOUT_MS: milliseconds(databaseDefaults.DB_CONNECT_TIMEOUT_MS, 100, 60_000),
+  DB_IDLE_TIMEOUT_MS: milliseconds(databaseDefaults.DB_IDLE_TIMEOUT_MS, 100, 600_000),
+  DB_QUEUE_TIMEOUT_MS: milliseconds(databaseDefaults.DB_QUEUE_TIMEOUT_MS, 1, 60_000),
+  DB_STATEMENT_TIMEOUT_MS: milliseconds(databaseDefaults.DB_STATEMENT_TIMEOUT_MS, 100, 600_000),
+  DB_WS_PROXY: z._default(
+    z.string().check(z.regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port')),
+    databaseDefaults.DB_WS_PROXY,
+  ),
   SENTRY_DSN: z.optional(
     z.string().check(z.refine(isSentryDsn, 'must be a Sentry DSN: https://<key>@<host>/<project id>')),
   ),
@@ -99,12 +115,24 @@ export const variableSpecs = {
     devFallback: 'database calls answer 503 until it is set (`pnpm dev` sets it for you)',
     example: 'postgresql://app:password@ep-example-123456-pooler.eu-central-1.aws.neon.tech/app?sslmode=require',
   },
-  DB_POOL_MAX: { description: 'Connections per function instance; callers queue beyond it (default 25).' },
-  DB_CONNECT_TIMEOUT_MS: { description: 'Give up opening a connection after this long (default 3000).' },
-  DB_IDLE_TIMEOUT_MS: { description: 'Close a connection idle this long (default 10000).' },
-  DB_QUEUE_TIMEOUT_MS: { description: 'Longest wait for a free connection before answering 503 (default 2000).' },
-  DB_STATEMENT_TIMEOUT_MS: { description: 'Server-side limit for one statement (default 5000).' },
-  DB_WS_PROXY: { description: 'host:port of the WebSocket proxy used for local (non-Neon) databases.' },
+  DB_POOL_MAX: {
+    description: `Connections per function instance; callers queue beyond it (default ${databaseDefaults.DB_POOL_MAX}).`,
+  },
+  DB_CONNECT_TIMEOUT_MS: {
+    description: `Give up opening a connection after this long (default ${databaseDefaults.DB_CONNECT_TIMEOUT_MS}).`,
+  },
+  DB_IDLE_TIMEOUT_MS: {
+    description: `Close a connection idle this long (default ${databaseDefaults.DB_IDLE_TIMEOUT_MS}).`,
+  },
+  DB_QUEUE_TIMEOUT_MS: {
+    description: `Longest wait for a free connection before answering 503 (default ${databaseDefaults.DB_QUEUE_TIMEOUT_MS}).`,
+  },
+  DB_STATEMENT_TIMEOUT_MS: {
+    description: `Server-side limit for one statement (default ${databaseDefaults.DB_STATEMENT_TIMEOUT_MS}).`,
+  },
+  DB_WS_PROXY: {
+    description: `host:port of the WebSocket proxy used for local (non-Neon) databases (default ${databaseDefaults.DB_WS_PROXY}).`,
+  },
   SENTRY_DSN: {
     description: 'Sentry project DSN. Required in production.',
     sensitive: true,
