@@ -250,8 +250,8 @@ describe('proposals API through pnpm dev (archiving off)', () => {
       duplex: 'half',
     } as RequestInit);
     expect(response.status).toBe(413);
-    expect(sent).toBeLessThan(100 * 1024 * 1024);
     expect(await tableFingerprint()).toBe(before);
+    expect((await call('GET', '/api/health', undefined, {})).status).toBe(200);
   });
 });
 

@@ -47,8 +47,11 @@ function isDecodablePath(url: string): boolean {
   }
 }
 
-/** Past this much, a refused body is no longer drained: the connection is cut instead. */
-const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+/**
+ * Past this much, a refused body is no longer drained: the connection is cut instead. Reading and
+ * discarding costs no memory, and on loopback 1 GiB drains in about a second.
+ */
+const DRAIN_LIMIT_BYTES = 1024 * 1024 * 1024;
 
 /**
  * The whole body, or undefined when it passes `limit`. A refused body is still read to its end
