@@ -32,10 +32,10 @@ export interface CaptureContext {
 const gate = new ReportGate();
 
 /**
- * Reports an error: one log line (`error`, or `warn` for level `warning`) with its `errorId` (no stack, no cause: those may hold driver
- * text) and a Sentry event with the request's breadcrumbs, tags and user. Sending happens in the
- * background — via the platform's `waitUntil` inside a request — so the caller never waits on
- * Sentry. Returns the `errorId`.
+ * Reports an error: one log line (`error`, or `warn` for level `warning`) with its `errorId` (no
+ * stack, no cause: those may hold driver text) and a Sentry event with the request's breadcrumbs,
+ * tags and user. Sending happens in the background — via the platform's `waitUntil` inside a
+ * request — so the caller never waits on Sentry. Returns the `errorId`.
  */
 export function captureError(error: unknown, context: CaptureContext = {}): string {
   const errorId = context.errorId ?? newErrorId();
