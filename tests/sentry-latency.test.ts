@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { resetEnvCache } from '@app/env';
-import { withObservability } from '@app/observability';
+import { flushObservability, withObservability } from '@app/observability';
 import { repositoryRoot } from '@app/stack/netlify-dev';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
@@ -49,6 +49,9 @@ describe('Sentry ingest down', () => {
     process.env.SENTRY_DSN = `http://key@127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/1`;
     resetEnvCache();
     await timeErrors(5); // the first error loads the SDK in the background
+    // Importing the SDK is synchronous work once it runs (hundreds of ms): wait until the warm-up
+    // reports are settled, so the timed errors measure sending, not the one-time import.
+    await flushObservability(5_000);
     const blackHoled = await timeErrors(30);
 
     // The flush to a black hole takes its full 2 s timeout; responses must not wait for it.

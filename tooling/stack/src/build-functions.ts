@@ -44,7 +44,7 @@ export function bundleOptions(
     bundle: true,
     format: 'esm',
     platform: 'node',
-    target: 'node20',
+    target: 'node22',
     sourcemap: 'linked',
     logLevel: 'warning',
     plugins: [keepSentryExternal],
