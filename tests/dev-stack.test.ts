@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { devLockFile } from '@app/stack/dev-lock';
+import { devLockFile, isProcessAlive } from '@app/stack/dev-lock';
 import { freePort } from '@app/stack/free-port';
 import { repositoryRoot } from '@app/stack/netlify-dev';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -9,15 +9,6 @@ import type { DevServer } from './support/dev-server.ts';
 import { startDevServer } from './support/dev-server.ts';
 import { listeningAddresses, processTree } from './support/listening.ts';
 import { runScript } from './support/run-script.ts';
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -110,7 +101,7 @@ describe('pnpm dev leaves nothing behind', () => {
         // A crash of the dev script itself: no handler runs.
         process.kill(lock.pid, 'SIGKILL');
       }
-      expect(await waitUntil(() => started.every((pid) => !isAlive(pid)))).toBe(true);
+      expect(await waitUntil(() => started.every((pid) => !isProcessAlive(pid)))).toBe(true);
       expect(await answers(`http://127.0.0.1:${netlifyPort}/`)).toBe(false);
       expect(await answers(`${app.baseUrl}/api/health`)).toBe(false);
     } finally {

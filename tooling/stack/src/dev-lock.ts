@@ -12,7 +12,8 @@ export interface DevLockHolder {
   databaseUrl?: string;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this id exists (one we may not signal still counts). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -25,7 +26,9 @@ function isAlive(pid: number): boolean {
 export function devLockHolder(file = devLockFile): DevLockHolder | undefined {
   try {
     const holder = JSON.parse(readFileSync(file, 'utf8')) as DevLockHolder;
-    return Number.isInteger(holder.pid) && holder.pid !== process.pid && isAlive(holder.pid) ? holder : undefined;
+    return Number.isInteger(holder.pid) && holder.pid !== process.pid && isProcessAlive(holder.pid)
+      ? holder
+      : undefined;
   } catch {
     return undefined;
   }
