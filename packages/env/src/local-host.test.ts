@@ -18,6 +18,8 @@ describe('isLocalUrl', () => {
     'postgres://u:p@0/db',
     'postgres://u:p@0177.0.0.1/db',
     'postgresql://u:p@[0:0:0:0:0:0:0:1]/db',
+    'postgres://u:p@[::ffff:7f00:1]/db',
+    'postgres://u:p@[::ffff:0:1]/db',
     // No host: drivers fall back to the local socket.
     'postgres:///db',
   ])('should treat %s as local', (url) => {
@@ -29,6 +31,8 @@ describe('isLocalUrl', () => {
     'https://o1.ingest.sentry.io/2',
     'http://128.0.0.1',
     'postgres://u:p@128.1/db',
+    'postgres://u:p@[::ffff:7ff:1]/db',
+    'http://[::ffff:8.8.8.8]/',
     'http://localhost.example.com',
     'postgres://u:p@0x7f.example.com/db',
     'not a url',

@@ -19,10 +19,27 @@ export function isLocalUrl(value: string): boolean {
 export function isLocalHostname(host: string): boolean {
   const hostname = canonicalHost(host);
   if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
-  if (isIP(hostname) === 4) return hostname.startsWith('127.') || hostname.startsWith('0.');
-  if (isIP(hostname) === 6)
-    return hostname === '::1' || hostname === '::' || /^::ffff:(127\.|7f|0\.|0?0?[0-9a-f]{0,2}:)/.test(hostname);
-  return false;
+  if (isIP(hostname) === 6) {
+    if (hostname === '::1' || hostname === '::') return true;
+    const mapped = mappedIpv4(hostname);
+    return mapped !== undefined && isLocalIpv4(mapped);
+  }
+  return isIP(hostname) === 4 && isLocalIpv4(hostname);
+}
+
+/** 127.0.0.0/8 (loopback) and 0.0.0.0/8 ("this host"). */
+const isLocalIpv4 = (address: string) => address.startsWith('127.') || address.startsWith('0.');
+
+/** The IPv4 address inside an IPv4-mapped IPv6 one, written `::ffff:127.0.0.1` or `::ffff:7f00:1`. */
+function mappedIpv4(hostname: string): string | undefined {
+  const tail = /^::ffff:(.+)$/.exec(hostname)?.[1];
+  if (tail === undefined) return undefined;
+  if (isIP(tail) === 4) return tail;
+  const groups = /^([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(tail);
+  if (!groups?.[1] || !groups[2]) return undefined;
+  const high = Number.parseInt(groups[1], 16);
+  const low = Number.parseInt(groups[2], 16);
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
 
 /**
