@@ -10,26 +10,14 @@
  * `--spotlight` also starts Sentry's Spotlight sidecar (offline) on :8969 and points the functions
  * at it (SENTRY_SPOTLIGHT), so errors show up at http://localhost:8969 with no Sentry account.
  */
-import { checks, parseCommand } from '@app/stack/command';
+import { listenOptions, parseCommand } from '@app/stack/command';
 import { runDevStack } from '@app/stack/dev-stack';
 
 const { values: args } = parseCommand({
   name: 'pnpm dev',
   summary: 'the whole stack locally: database, migrations, WebSocket proxy, bundler, netlify dev',
   options: {
-    port: {
-      type: 'string',
-      default: '8888',
-      valueName: '<port>',
-      description: 'where the API answers',
-      check: checks.integer(1, 65535),
-    },
-    host: {
-      type: 'string',
-      default: '127.0.0.1',
-      valueName: '<address>',
-      description: 'the address to listen on (0.0.0.0 opens it to the network)',
-    },
+    ...listenOptions,
     spotlight: { type: 'boolean', default: false, description: "also start Sentry's offline viewer on :8969" },
   },
   examples: ['pnpm dev', 'pnpm dev --port 9000 --spotlight'],

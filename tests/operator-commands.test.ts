@@ -132,6 +132,10 @@ const commands: [script: string, options: string[]][] = [
     ['--scenario', '--target', '--duration', '--connections', '--token', '--p99', '--max-error-rate', '--timeout'],
   ],
   ['bench', ['--quick', '--skip-netlify-dev']],
+  [
+    'serve',
+    ['--port', '--host', '--context', '--max-instances', '--retire-after', '--timeout', '--no-build', '--quiet'],
+  ],
   ['build', []],
   ['build-functions', []],
 ];
@@ -156,6 +160,7 @@ describe('every operator command', () => {
 
   it.each([
     ['dev', ['--port', 'eighty']],
+    ['serve', ['--context', 'dev']],
     ['load', ['--scenario', 'nope']],
     ['load', ['--target', 'ftp://x']],
     ['db-migrate', ['--count']],

@@ -17,17 +17,20 @@ export interface DevServer {
 }
 
 /**
- * Boots `pnpm dev` (scripts/dev.ts) exactly as a developer would, on free ports, with `env` on top
+ * Boots `pnpm dev` (scripts/dev.ts) — or `pnpm serve` — exactly as a developer would, on free ports, with `env` on top
  * of the test's environment. Pass DATABASE_URL to use the run's PostgreSQL; leave it out to get
  * the embedded one.
  */
-export async function startDevServer(env: Record<string, string | undefined> = {}): Promise<DevServer> {
+export async function startDevServer(
+  env: Record<string, string | undefined> = {},
+  { command = 'dev', args = [] }: { command?: 'dev' | 'serve'; args?: readonly string[] } = {},
+): Promise<DevServer> {
   const port = await freePort();
   const proxyPort = await freePort();
   let output = '';
   const child: ChildProcess = spawn(
     join(repositoryRoot, 'node_modules/.bin/tsx'),
-    ['scripts/dev.ts', '--port', String(port)],
+    [`scripts/${command}.ts`, '--port', String(port), ...args],
     {
       cwd: repositoryRoot,
       env: { ...process.env, DB_WS_PROXY: `127.0.0.1:${proxyPort}`, ...env },
@@ -43,14 +46,14 @@ export async function startDevServer(env: Record<string, string | undefined> = {
   });
   const baseUrl = `http://localhost:${port}`;
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`pnpm dev exited early (${code}):\n${output}`))),
+    child.once('exit', (code) => reject(new Error(`pnpm ${command} exited early (${code}):\n${output}`))),
   );
   exited.catch(() => {}); // after a deliberate stop the exit is expected
   // Ready when pnpm dev prints its banner (after its own health probe), as a developer sees it.
   const ready = (async () => {
     const deadline = Date.now() + 120_000;
     while (!output.includes(READY_LINE)) {
-      if (Date.now() > deadline) throw new Error(`pnpm dev printed no banner within 120 s:\n${output}`);
+      if (Date.now() > deadline) throw new Error(`pnpm ${command} printed no banner within 120 s:\n${output}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();

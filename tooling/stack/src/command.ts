@@ -164,3 +164,20 @@ export const checks = {
   httpUrl: (value: string): string | undefined =>
     URL.canParse(value) && /^https?:$/.test(new URL(value).protocol) ? undefined : 'must be an http(s) URL',
 } as const;
+
+/** `--port` and `--host`, the same for every local server (`pnpm dev`, `pnpm serve`). */
+export const listenOptions = {
+  port: {
+    type: 'string',
+    default: '8888',
+    valueName: '<port>',
+    description: 'where the API answers',
+    check: checks.integer(1, 65535),
+  },
+  host: {
+    type: 'string',
+    default: '127.0.0.1',
+    valueName: '<address>',
+    description: 'the address to listen on (0.0.0.0 opens it to the network)',
+  },
+} as const satisfies Record<string, OptionSpec>;

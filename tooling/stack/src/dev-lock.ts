@@ -2,14 +2,21 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { repositoryRoot } from './netlify-dev.ts';
 
-/** One `pnpm dev` per checkout: a second would rebuild (and first delete) the first's bundles. */
+/**
+ * One local server per checkout — `pnpm dev` or `pnpm serve`: a second would rebuild (and first
+ * delete) the first's bundles.
+ */
 export const devLockFile = join(repositoryRoot, '.netlify/pnpm-dev.lock');
 
 export interface DevLockHolder {
   pid: number;
   port: number;
+  /** Which command holds it. @default 'dev' */
+  command?: 'dev' | 'serve';
   /** The local database it serves from, for `pnpm load`'s connection counts (never a remote URL). */
   databaseUrl?: string;
+  /** `pnpm serve`'s API token when it made one up for the session, for `pnpm load`. */
+  apiToken?: string;
 }
 
 /** Whether a process with this id exists (one we may not signal still counts). */
@@ -35,16 +42,16 @@ export function devLockHolder(file = devLockFile): DevLockHolder | undefined {
 }
 
 /** Takes the checkout for this process. Returns the release, which only removes our own lock. */
-export function takeDevLock(port: number, file = devLockFile): () => void {
+export function takeDevLock(port: number, command: DevLockHolder['command'] = 'dev', file = devLockFile): () => void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify({ pid: process.pid, port } satisfies DevLockHolder));
+  writeFileSync(file, JSON.stringify({ pid: process.pid, port, command } satisfies DevLockHolder));
   return releaseFor(file);
 }
 
-/** Records the local database the holder serves from (written once it is known). */
-export function recordDevDatabase(databaseUrl: string, file = devLockFile): void {
+/** Records what the holder learns once started (its local database, its token). */
+export function recordInDevLock(fields: Pick<DevLockHolder, 'databaseUrl' | 'apiToken'>, file = devLockFile): void {
   const holder = JSON.parse(readFileSync(file, 'utf8')) as DevLockHolder;
-  writeFileSync(file, JSON.stringify({ ...holder, databaseUrl } satisfies DevLockHolder));
+  writeFileSync(file, JSON.stringify({ ...holder, ...fields } satisfies DevLockHolder));
 }
 
 function releaseFor(file: string): () => void {

@@ -1,18 +1,13 @@
-import { join } from 'node:path';
-import { isLocalDatabase } from '@app/db';
 import { databaseDefaults, formatProblems, validateEnv } from '@app/env';
 import { watchFunctions } from './build-functions.ts';
-import { devLockHolder, recordDevDatabase, takeDevLock } from './dev-lock.ts';
+import { devLockHolder, takeDevLock } from './dev-lock.ts';
 import { loadDotEnv } from './dot-env.ts';
-import type { EmbeddedPostgres } from './embedded-postgres.ts';
-import { startEmbeddedPostgres } from './embedded-postgres.ts';
 import { freePort, isPortFree } from './free-port.ts';
 import { startFrontDoor } from './front-door.ts';
 import { startLifeline } from './lifeline.ts';
-import { migrate } from './migrate.ts';
-import { loopbackOnlyPreload, repositoryRoot, spawnNetlifyDev, stopProcessGroup, waitForHttp } from './netlify-dev.ts';
+import { startLocalDatabase } from './local-database.ts';
+import { loopbackOnlyPreload, spawnNetlifyDev, stopProcessGroup, waitForHttp } from './netlify-dev.ts';
 import { startSpotlight } from './spotlight.ts';
-import { startWsProxy } from './ws-proxy.ts';
 
 export interface DevStackOptions {
   /** Where the API answers (the front door). */
@@ -36,7 +31,7 @@ export async function runDevStack({ port, host, spotlight: withSpotlight }: DevS
   const holder = devLockHolder();
   if (holder !== undefined) {
     console.error(
-      `[dev] pnpm dev is already running in this checkout (pid ${holder.pid}, http://localhost:${holder.port}); stop it first`,
+      `[dev] pnpm ${holder.command ?? 'dev'} is already running in this checkout (pid ${holder.pid}, http://localhost:${holder.port}); stop it first`,
     );
     process.exit(1);
   }
@@ -74,34 +69,11 @@ export async function runDevStack({ port, host, spotlight: withSpotlight }: DevS
   }
 
   try {
-    let database = 'DATABASE_URL';
-    if (!process.env.DATABASE_URL) {
-      const embedded: EmbeddedPostgres = await startEmbeddedPostgres({
-        dataDir: join(repositoryRoot, '.data/pglite'),
-        port: await freePort(),
-      });
-      stops.push(embedded.stop);
-      process.env.DATABASE_URL = embedded.url;
-      database = `embedded PostgreSQL (PGlite, data in .data/pglite) at ${embedded.url.replace(/:[^:@/]*@/, ':***@')}`;
-    }
-
-    // Local databases are migrated on start; a remote one is left to `pnpm db:migrate` (deliberately).
-    let migrations = 'not applied to a remote database: run `pnpm db:migrate`';
-    if (isLocalDatabase(process.env.DATABASE_URL)) {
-      recordDevDatabase(process.env.DATABASE_URL);
-      try {
-        const applied = await migrate({ databaseUrl: process.env.DATABASE_URL, log: () => {} });
-        migrations = applied.length === 0 ? 'up to date' : `applied ${applied.map((m) => m.name).join(', ')}`;
-      } catch (error) {
-        // Keep serving: /api/health will say what is wrong, and a restart migrates once it is back.
-        migrations = `NOT applied: ${error instanceof Error ? error.message : error}`;
-      }
-    }
-
     const proxyAddress = process.env.DB_WS_PROXY ?? databaseDefaults.DB_WS_PROXY;
-    const proxy = await startWsProxy({ port: Number(proxyAddress.split(':')[1]) });
-    stops.push(proxy.close);
-    process.env.DB_WS_PROXY = `127.0.0.1:${proxy.port}`;
+    const local = await startLocalDatabase({ proxyPort: Number(proxyAddress.split(':')[1]) });
+    stops.push(...local.stops);
+    const { description: database, migrations } = local;
+    const proxy = { port: local.proxyPort };
 
     const report = validateEnv(process.env, 'dev');
     for (const warning of report.warnings) console.warn(`[env] ${warning.variable} ${warning.message}`);

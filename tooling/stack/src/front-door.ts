@@ -23,7 +23,8 @@ export interface FrontDoor {
   close(): Promise<void>;
 }
 
-function answer(response: ServerResponse, status: number, code: string, message: string): void {
+/** Answers with the standard error body, as Netlify's edge would; cuts the connection if headers went out. */
+export function answerWithError(response: ServerResponse, status: number, code: string, message: string): void {
   if (response.headersSent) {
     response.destroy();
     return;
@@ -58,7 +59,7 @@ const DRAIN_LIMIT_BYTES = 1024 * 1024 * 1024;
  * (and thrown away) up to DRAIN_LIMIT_BYTES: a server that stops reading and closes with unread
  * data makes the kernel reset the connection, and the client never sees the 413.
  */
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+export async function readBoundedBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -84,11 +85,16 @@ export async function startFrontDoor({
   const server = createServer(async function frontDoor(request, response) {
     try {
       if (!isDecodablePath(request.url ?? '/')) {
-        return answer(response, 400, 'bad_request', 'The path is not valid percent-encoding');
+        return answerWithError(response, 400, 'bad_request', 'The path is not valid percent-encoding');
       }
-      const body = await readBody(request, maxRequestBytes);
+      const body = await readBoundedBody(request, maxRequestBytes);
       if (body === undefined) {
-        return answer(response, 413, 'payload_too_large', `The request body must be at most ${maxRequestBytes} bytes`);
+        return answerWithError(
+          response,
+          413,
+          'payload_too_large',
+          `The request body must be at most ${maxRequestBytes} bytes`,
+        );
       }
       const headers = { ...request.headers, 'content-length': String(body.length) };
       delete headers['transfer-encoding'];
@@ -101,12 +107,12 @@ export async function startFrontDoor({
         },
       );
       upstream.once('error', () =>
-        answer(response, 502, 'bad_gateway', 'netlify dev did not answer; see the pnpm dev terminal'),
+        answerWithError(response, 502, 'bad_gateway', 'netlify dev did not answer; see the pnpm dev terminal'),
       );
       upstream.end(body);
     } catch {
       // A client that hung up mid-body, or anything else about one request: never the server.
-      answer(response, 400, 'bad_request', 'The request could not be read');
+      answerWithError(response, 400, 'bad_request', 'The request could not be read');
     }
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,253 @@
+import type { Server } from 'node:net';
+import { createServer } from 'node:net';
+import type { FunctionStats } from '@app/runtime/function-instances';
+import type { ServeStats } from '@app/runtime/serve';
+import { statsPath } from '@app/runtime/serve';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestDatabase } from './support/database.ts';
+import { useTestDatabase } from './support/database.ts';
+import type { DevServer } from './support/dev-server.ts';
+import { startDevServer } from './support/dev-server.ts';
+import type { FakeSentry } from './support/fake-sentry.ts';
+import { startFakeSentry } from './support/fake-sentry.ts';
+import { runScript } from './support/run-script.ts';
+
+// `pnpm serve` runs the deploy zips in instances that are Node processes, frozen with SIGSTOP
+// between requests: these tests drive production's failure modes through the real bootstrap,
+// the real Neon driver, real PostgreSQL and the real Sentry SDK (to a local receiver).
+
+const token = 'serve-test-token-0123456789abcdef';
+const IDLE_TIMEOUT_MS = 1_000;
+
+async function stats(server: DevServer): Promise<ServeStats> {
+  return (await fetch(new URL(statsPath, server.baseUrl))).json() as Promise<ServeStats>;
+}
+
+async function functionStats(server: DevServer, name: string): Promise<FunctionStats> {
+  const found = (await stats(server)).functions.find((f) => f.name === name);
+  if (!found) throw new Error(`no function ${name} in ${statsPath}`);
+  return found;
+}
+
+async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const allFrozen = (f: FunctionStats) =>
+  f.live > 0 && f.instances.every((i) => i.state === 'frozen' || i.state === 'dead');
+
+function serve(testDb: TestDatabase, args: string[], env: Record<string, string> = {}) {
+  return startDevServer(
+    {
+      DATABASE_URL: testDb.url,
+      API_TOKEN: token,
+      DB_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
+    { command: 'serve', args: ['--no-build', '--quiet', ...args] },
+  );
+}
+
+describe('pnpm serve', () => {
+  let testDb: TestDatabase;
+  beforeAll(async () => {
+    testDb = await useTestDatabase();
+    // The zips under test, built exactly as Netlify builds them.
+    const build = await runScript('build');
+    expect(build.code, build.output).toBe(0);
+  });
+  afterAll(async () => {
+    await testDb?.close();
+  });
+
+  const create = (server: DevServer, title: string) =>
+    fetch(new URL('/api/proposals', server.baseUrl), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title, clientName: 'Serve test', amountCents: 100 }),
+    });
+  const rowsTitled = async (title: string) =>
+    (await testDb.admin.query<{ n: number }>('select count(*)::int as n from proposals where title = $1', [title]))[0]
+      ?.n;
+  const terminateAppConnections = () =>
+    testDb.admin.query(
+      "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'app-functions' and datname = current_database()",
+    );
+
+  describe('a warm instance, frozen and thawed', () => {
+    let server: DevServer;
+    let sentry: FakeSentry;
+    beforeAll(async () => {
+      sentry = await startFakeSentry();
+      server = await serve(testDb, ['--retire-after', '120'], {
+        SENTRY_DSN: sentry.dsn,
+        FEATURE_DEBUG_ERROR_ENABLED: 'true',
+      });
+    });
+    afterAll(async () => {
+      await server?.stop();
+      await sentry?.close();
+    });
+
+    // First, while only this instance has connections: timers do not fire in a stopped process, so
+    // its idle connection outlives DB_IDLE_TIMEOUT_MS — the "suspension leaks connections" of Neon's guide.
+    it('should keep a frozen instance idle connection open past DB_IDLE_TIMEOUT_MS', async () => {
+      expect(await testDb.countConnections('app-functions')).toBe(0);
+      expect((await fetch(new URL('/api/proposals', server.baseUrl))).status).toBe(200);
+      await waitFor(() => functionStats(server, 'proposals'), allFrozen, 'the proposals instance to freeze');
+      await new Promise((resolve) => setTimeout(resolve, IDLE_TIMEOUT_MS * 3));
+      expect(await testDb.countConnections('app-functions')).toBe(1);
+    });
+
+    it('should run the zip through its own entry point, as deploy-preview, without the edge-only headers', async () => {
+      const response = await fetch(new URL('/api/health', server.baseUrl));
+      expect(response.status).toBe(200);
+      expect([...response.headers.keys()].filter((name) => name.startsWith('x-nf-'))).toEqual([]);
+      const health = await functionStats(server, 'health');
+      expect(health.coldStarts).toBe(1);
+      // Only the bootstrap sets Netlify's context: the deploy id it read from the event's x-nf-* headers.
+      expect(((await response.json()) as { releaseId?: string }).releaseId).toMatch(/^local-/);
+    });
+
+    it('should answer 200 on a thawed instance whose connections the server closed while it was frozen', async () => {
+      expect((await fetch(new URL('/api/proposals', server.baseUrl))).status).toBe(200);
+      await waitFor(() => functionStats(server, 'proposals'), allFrozen, 'the proposals instance to freeze');
+      const before = await functionStats(server, 'proposals');
+      await terminateAppConnections();
+      await new Promise((resolve) => setTimeout(resolve, IDLE_TIMEOUT_MS + 500));
+
+      const title = `thaw-after-idle-${Date.now()}`;
+      const created = await create(server, title);
+      expect(created.status).toBe(201);
+      expect(await rowsTitled(title)).toBe(1);
+      expect((await fetch(new URL('/api/proposals', server.baseUrl))).status).toBe(200);
+      const after = await functionStats(server, 'proposals');
+      // The same instance served them: no cold start in between.
+      expect(after.coldStarts).toBe(before.coldStarts);
+      expect(after.invocations).toBe(before.invocations + 2);
+    });
+
+    it('should apply a write exactly once when its pooled connection died during the freeze (no idle timeout in between)', async () => {
+      expect((await fetch(new URL('/api/proposals', server.baseUrl))).status).toBe(200);
+      await waitFor(() => functionStats(server, 'proposals'), allFrozen, 'the proposals instance to freeze');
+      const before = await functionStats(server, 'proposals');
+      await terminateAppConnections();
+
+      const title = `thaw-dead-connection-${Date.now()}`;
+      const created = await create(server, title);
+      expect(created.status).toBe(201);
+      expect(await rowsTitled(title)).toBe(1);
+      expect((await functionStats(server, 'proposals')).coldStarts).toBe(before.coldStarts);
+    });
+
+    it('should deliver the Sentry event of a thrown error before the instance is frozen', async () => {
+      const response = await fetch(new URL('/api/debug/error', server.baseUrl));
+      expect(response.status).toBe(500);
+      const { error } = (await response.json()) as { error: { errorId: string } };
+      // Frozen right after the invocation; the event must already be at the receiver.
+      await waitFor(() => functionStats(server, 'debug-error'), allFrozen, 'the debug-error instance to freeze');
+      const tagged = sentry.events().filter((event) => event.tags?.errorId === error.errorId);
+      expect(tagged).toHaveLength(1);
+    });
+  });
+
+  describe('with Sentry ingest black-holed', () => {
+    let server: DevServer;
+    let blackHole: Server;
+    beforeAll(async () => {
+      // Reads what it is sent and never answers, like an ingest behind a dead network path.
+      blackHole = createServer((socket) => socket.resume());
+      await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+      const address = blackHole.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server = await serve(testDb, [], {
+        SENTRY_DSN: `http://publickey@127.0.0.1:${port}/1`,
+        FEATURE_DEBUG_ERROR_ENABLED: 'true',
+      });
+    });
+    afterAll(async () => {
+      await server?.stop();
+      await new Promise((resolve) => blackHole?.close(resolve));
+    });
+
+    it('should answer before the report is given up on, the instance finishing the send after the response', async () => {
+      const response = await fetch(new URL('/api/debug/error', server.baseUrl));
+      expect(response.status).toBe(500);
+      await response.json();
+      // The answer is complete while the invocation still waits on the ingest (waitUntil)...
+      const right = await functionStats(server, 'debug-error');
+      expect(right.instances.map((i) => i.state)).toEqual(['busy']);
+      // ...and the instance freezes once the bounded send gives up.
+      await waitFor(() => functionStats(server, 'debug-error'), allFrozen, 'the debug-error instance to freeze');
+    });
+  });
+
+  describe('instances', () => {
+    let server: DevServer;
+    beforeAll(async () => {
+      server = await serve(testDb, ['--retire-after', '2']);
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it('should serve sequential requests from one instance with one cold start', async () => {
+      for (let i = 0; i < 5; i += 1) expect((await fetch(new URL('/api/health', server.baseUrl))).status).toBe(200);
+      const health = await functionStats(server, 'health');
+      expect(health.coldStarts).toBe(1);
+      expect(health.instances[0]?.requests).toBe(5);
+    });
+
+    it('should start at most one instance per concurrent client, hold no more connections than instances, and let go after retiring', async () => {
+      let peakConnections = 0;
+      let sampling = true;
+      const sampler = (async () => {
+        while (sampling) {
+          peakConnections = Math.max(peakConnections, await testDb.countConnections('app-functions'));
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
+      const statuses: number[] = [];
+      await Promise.all(
+        Array.from({ length: 15 }, async () => {
+          for (let i = 0; i < 6; i += 1) {
+            const response = await fetch(new URL('/api/proposals', server.baseUrl));
+            await response.arrayBuffer();
+            statuses.push(response.status);
+          }
+        }),
+      );
+      sampling = false;
+      await sampler;
+      expect(statuses.filter((status) => status !== 200)).toEqual([]);
+      const proposals = await functionStats(server, 'proposals');
+      expect(proposals.invocations).toBe(90);
+      expect(proposals.peak).toBeLessThanOrEqual(15);
+      // Fifteen requests in flight at once cannot share one instance.
+      expect(proposals.peak).toBeGreaterThan(1);
+      // Each instance serves one request at a time on one connection: never more connections than
+      // instances (the health instance of the test before still holds its own, frozen).
+      const instancesAlive = (await stats(server)).functions.reduce((sum, f) => sum + f.peak, 0);
+      expect(peakConnections).toBeGreaterThan(0);
+      expect(peakConnections).toBeLessThanOrEqual(instancesAlive);
+
+      await waitFor(
+        () => functionStats(server, 'proposals'),
+        (f) => f.live === 0,
+        'every instance to retire',
+      );
+      await waitFor(
+        () => testDb.countConnections('app-functions'),
+        (n) => n === 0,
+        'connections to close',
+      );
+    });
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * One function instance, the way AWS Lambda (under Netlify) runs one: a Node process that loads the
+ * zip's own entry point once — `___netlify-entry-point.mjs`, which hands the function to Netlify's
+ * bootstrap — and then serves one invocation at a time, sent by `pnpm serve` over the IPC channel.
+ *
+ * Plain JavaScript run by bare Node, with nothing preloaded: the only code here is what Lambda's
+ * runtime provides around the bootstrap — the response-streaming globals (`awslambda.*`), the event
+ * and the context. Between invocations `pnpm serve` freezes this process (SIGSTOP).
+ *
+ * Messages in:  { type: 'invoke', id, event, deadline }
+ * Messages out: { type: 'ready', initMs } once, then per invocation
+ *               { type: 'head', id, statusCode, headers } · { type: 'chunk', id, chunk } · { type: 'end', id }
+ *               { type: 'working', id } when the handler has not returned by the turn after the end of
+ *               the response (work handed to `context.waitUntil`, which the bootstrap awaits), and last
+ *               { type: 'done', id } (or { type: 'failed', id, message }) once the handler has returned.
+ */
+import { Writable } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+
+const started = performance.now();
+const [entryPoint, functionName] = process.argv.slice(2);
+
+/** Each message waits for the previous to be handed to the channel: backpressure for big bodies. */
+const send = (message) =>
+  new Promise((resolve, reject) => process.send(message, (error) => (error ? reject(error) : resolve())));
+
+/** The response stream Lambda gives a streaming handler: what is written goes to `pnpm serve`. */
+class ResponseStream extends Writable {
+  constructor(id, onEnded) {
+    super();
+    this.id = id;
+    this.onEnded = onEnded;
+  }
+  _write(chunk, _encoding, callback) {
+    send({ type: 'chunk', id: this.id, chunk }).then(() => callback(), callback);
+  }
+  _final(callback) {
+    send({ type: 'end', id: this.id }).then(() => {
+      callback();
+      this.onEnded();
+    }, callback);
+  }
+}
+
+// Lambda's Node.js runtime defines these globals; Netlify's bootstrap calls them.
+globalThis.awslambda = {
+  streamifyResponse: (handler) => handler,
+  HttpResponseStream: {
+    /** Lambda writes the status and headers as a prelude of the stream; here they go as one message. */
+    from(stream, { statusCode = 200, headers = {}, multiValueHeaders = {} }) {
+      const all = { ...multiValueHeaders };
+      for (const [name, value] of Object.entries(headers)) all[name] = [String(value)];
+      void send({ type: 'head', id: stream.id, statusCode, headers: all });
+      return stream;
+    },
+  },
+};
+
+const { handler } = await import(pathToFileURL(entryPoint).href);
+await send({ type: 'ready', initMs: performance.now() - started });
+
+process.on('message', async ({ type, id, event, deadline }) => {
+  if (type !== 'invoke') return;
+  const context = {
+    awsRequestId: id,
+    functionName,
+    memoryLimitInMB: process.env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    callbackWaitsForEmptyEventLoop: true,
+    clientContext: { custom: {} },
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+  };
+  let returned = false;
+  // Without waitUntil work the bootstrap returns within the microtasks that follow the end of the
+  // stream; a handler still running a turn later is working on something: say so, so that
+  // `pnpm serve` starts another instance for the next request rather than wait for this one.
+  const onEnded = () => setImmediate(() => returned || void send({ type: 'working', id }));
+  try {
+    await handler(event, new ResponseStream(id, onEnded), context);
+    returned = true;
+    await send({ type: 'done', id });
+  } catch (error) {
+    returned = true;
+    // Lambda logs a rejected invocation and keeps the instance; so do we.
+    console.error(error);
+    await send({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) });
+  }
+});
