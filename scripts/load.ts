@@ -42,6 +42,12 @@ const { values } = parseCommand({
       description: "concurrent clients (default: the scenario's)",
       check: checks.integer(1, 1_000),
     },
+    rate: {
+      type: 'string',
+      valueName: '<requests/s>',
+      description: "open model at this arrival rate instead of the scenario's model",
+      check: checks.number(0.1, 100_000),
+    },
     token: {
       type: 'string',
       valueName: '<token>',
@@ -76,6 +82,7 @@ const { values } = parseCommand({
   },
   examples: [
     'pnpm load --scenario steady',
+    'pnpm load --scenario steady-open --target http://localhost:8888 --rate 300',
     'pnpm load --scenario smoke --target https://deploy-preview-12--site.netlify.app --token "$API_TOKEN"',
   ],
   exitCodes: { 1: 'a threshold was breached, or the target refused the token (one line says which)' },
@@ -86,6 +93,7 @@ await runLoadCommand({
   token: values.token,
   durationSeconds: values.duration === undefined ? undefined : Number(values.duration),
   connections: values.connections === undefined ? undefined : Number(values.connections),
+  arrivalRate: values.rate === undefined ? undefined : Number(values.rate),
   p99Ms: values.p99 === undefined ? undefined : Number(values.p99),
   maxErrorRate: values['max-error-rate'] === undefined ? undefined : Number(values['max-error-rate']),
   timeoutMs: Number(values.timeout) * 1_000,

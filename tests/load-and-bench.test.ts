@@ -27,7 +27,7 @@ describe('pnpm load against pnpm dev', () => {
     for (const endpoint of ['health', 'list', 'get', 'create', 'update', 'total']) {
       expect(output).toMatch(new RegExp(`^${endpoint}\\s+\\d+`, 'm'));
     }
-    expect(output).toMatch(/app PostgreSQL connections: before \d+, after \d+/);
+    expect(output).toMatch(/app PostgreSQL connections: before \d+, peak \d+, after \d+/);
     const json = /report: .*\n\s+(\S+\.json)/.exec(output)?.[1];
     expect(json).toBeDefined();
     const report = JSON.parse(readFileSync(json as string, 'utf8')) as { verdict: string; series: unknown[] };
@@ -77,6 +77,12 @@ describe('pnpm bench --quick', () => {
     expect(code, output).toBe(0);
     expect(output).toMatch(/\| warm: health handler vs bare `select 1` \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|/);
     expect(output).toMatch(/\| cold: health bundle vs bare Neon-query bundle \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|/);
+    expect(output).toMatch(
+      /\| cold, deploy zip via its entry point: health vs bare .*\| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|/,
+    );
+    expect(output).toMatch(
+      /\| warm, deploy zip via its entry point: health vs bare .*\| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|/,
+    );
     expect(output).toMatch(/\| netlify dev, 15 clients: \/api\/health vs bare \(throughput\) \| [\d.]+ rps/);
     expect(output).toMatch(/\| dist\/functions\/health\.mjs \| [\d.]+ KiB \|/);
     expect(output).toMatch(/Sentry SDK import \+ init .*: [\d.]+ ms/);

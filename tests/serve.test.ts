@@ -250,4 +250,28 @@ describe('pnpm serve', () => {
       );
     });
   });
+
+  describe('pnpm load against it', () => {
+    let server: DevServer;
+    beforeAll(async () => {
+      server = await serve(testDb, []);
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it('should say which model produced the numbers and report instances and connections', async () => {
+      // Behaviour, not this machine's speed: latency bounds are lifted.
+      const { code, output } = await runScript(
+        'load',
+        ['--scenario', 'steady-open', '--target', server.baseUrl, '--duration', '3', '--rate', '40', '--p99', '60000'],
+        { ...process.env, DATABASE_URL: testDb.url, API_TOKEN: token },
+      );
+      expect(code, output).toBe(0);
+      expect(output).toContain('open model: 40 requests/s on a fixed schedule');
+      expect(output).toMatch(/^total\s+120\s/m);
+      expect(output).toMatch(/pnpm serve instances: [1-9]\d* cold starts during the run, [1-9]\d* alive after it/);
+      expect(output).toMatch(/app PostgreSQL connections: before \d+, peak [1-9]\d*, after \d+/);
+    });
+  });
 });

@@ -95,7 +95,11 @@ export async function runServe(options: ServeOptions): Promise<void> {
     const [firstDir] = unpacked.values();
     if (firstDir) stops.push(() => rm(dirname(firstDir), { recursive: true, force: true }));
 
-    const local = await startLocalDatabase({ proxyPort: 0 });
+    const local = await startLocalDatabase({
+      proxyPort: 0,
+      embedded: 'postgres',
+      guard: (child) => lifeline.guard(child),
+    });
     stops.push(...local.stops);
 
     // Deployed contexts refuse the public dev token: a session token unless the shell or .env has one.

@@ -70,7 +70,7 @@ export async function runDevStack({ port, host, spotlight: withSpotlight }: DevS
 
   try {
     const proxyAddress = process.env.DB_WS_PROXY ?? databaseDefaults.DB_WS_PROXY;
-    const local = await startLocalDatabase({ proxyPort: Number(proxyAddress.split(':')[1]) });
+    const local = await startLocalDatabase({ proxyPort: Number(proxyAddress.split(':')[1]), embedded: 'pglite' });
     stops.push(...local.stops);
     const { description: database, migrations } = local;
     const proxy = { port: local.proxyPort };

@@ -1,12 +1,10 @@
 /**
  * The baseline the benchmarks compare against: a v2 function that only runs one Neon query, with
  * none of this project's layers (env, flags, observability). Configured for a local database the
- * same way @app/db does it.
+ * same way @app/db does it (on Node 22 the driver uses the global WebSocket, as ours does).
  */
 import { neonConfig, Pool } from '@neondatabase/serverless';
-import ws from 'ws';
 
-neonConfig.webSocketConstructor = ws;
 neonConfig.wsProxy = (host, port) => `${process.env.DB_WS_PROXY}/v1?address=${host}:${port}`;
 neonConfig.useSecureWebSocket = false;
 neonConfig.pipelineConnect = false;

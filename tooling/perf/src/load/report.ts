@@ -83,7 +83,12 @@ export interface LoadReport {
   verdict: string;
   thresholds: unknown;
   summaries: Record<string, Summary>;
-  connections?: { before?: number; after?: number };
+  /** Which load model produced the numbers (closed loop or open, constant arrival rate). */
+  model: string;
+  /** This app's PostgreSQL connections, local targets only. */
+  connections?: { before?: number; peak?: number; after?: number };
+  /** `pnpm serve` targets only. */
+  instances?: { coldStarts: number; live: number; peak: number };
   steps?: unknown[];
   series: ReturnType<typeof latencyOverTime>;
 }
@@ -101,6 +106,7 @@ export function writeReport(dir: string, name: string, report: LoadReport, table
 <body style="font-family:sans-serif;max-width:900px;margin:2em auto">
 <h1>Load test: ${escapeHtml(report.scenario)}</h1>
 <p>${escapeHtml(report.target)} · ${report.startedAt} · <strong>${escapeHtml(report.verdict)}</strong></p>
+<p>${escapeHtml(report.model)}</p>
 ${svgChart(report.series, p99LimitMs)}
 <pre>${escapeHtml(table)}</pre>
 </body></html>\n`,

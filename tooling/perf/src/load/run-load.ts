@@ -50,8 +50,13 @@ export function schedule(weights: Partial<Record<EndpointName, number>>): Endpoi
 
 export interface DriveOptions {
   baseUrl: string;
-  /** Concurrent clients, each with one request in flight at a time. */
+  /** Closed model: concurrent clients, each with one request in flight at a time. */
   connections: number;
+  /**
+   * Open model: requests started per second, on a fixed schedule whatever the answers do
+   * (`connections` is then ignored). Latency counts from each request's scheduled start.
+   */
+  arrivalRate?: number;
   durationSeconds: number;
   /** The `i`-th request of a client (i starts at the client's number). */
   next: (i: number) => EndpointRequest & { endpoint: string };
@@ -73,6 +78,7 @@ export interface DriveOptions {
  */
 export async function drive(options: DriveOptions): Promise<PhaseResult> {
   const { baseUrl, connections, durationSeconds, next, headers = {}, timeoutMs = 10_000, onProgress } = options;
+  if (options.arrivalRate !== undefined) return driveOpen({ ...options, arrivalRate: options.arrivalRate });
   const samples: Sample[] = [];
   const extraErrors: Record<string, number> = {};
   const count = (kind: string) => {
@@ -107,6 +113,64 @@ export async function drive(options: DriveOptions): Promise<PhaseResult> {
   );
   if (progress) clearInterval(progress);
   return { samples, durationMs: performance.now() - started, extraErrors };
+}
+
+/** Past this many requests in flight the open-model generator counts new ones as failed, unsent. */
+const MAX_IN_FLIGHT = 2_000;
+
+/**
+ * The open model: request `i` is due at `i / arrivalRate` seconds and is sent then, whether or not
+ * earlier ones have answered — as independent users do. A closed loop waits for each answer before
+ * sending the next, so when the server stalls it stops asking and the stall goes unmeasured
+ * (coordinated omission); here a stall shows as latency, counted from the scheduled start (so a
+ * generator that falls behind its own schedule cannot hide it either).
+ */
+async function driveOpen(options: DriveOptions & { arrivalRate: number }): Promise<PhaseResult> {
+  const { baseUrl, durationSeconds, next, headers = {}, timeoutMs = 10_000, onProgress, arrivalRate } = options;
+  const samples: Sample[] = [];
+  const extraErrors: Record<string, number> = {};
+  const count = (kind: string) => {
+    extraErrors[kind] = (extraErrors[kind] ?? 0) + 1;
+  };
+  const started = performance.now();
+  const total = Math.floor(durationSeconds * arrivalRate);
+  const progress = onProgress ? setInterval(() => onProgress(samples, performance.now() - started), 1_000) : undefined;
+  const inFlight = new Set<Promise<void>>();
+
+  async function send(i: number, due: number): Promise<void> {
+    const { endpoint, method, path, body } = next(i);
+    let status = 0;
+    try {
+      const response = await fetch(new URL(path, baseUrl), {
+        method,
+        body,
+        headers,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await response.arrayBuffer();
+      status = response.status;
+      if (status === 503 && !response.headers.has('retry-after')) count('503 without Retry-After');
+    } catch (error) {
+      count(error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'connection error');
+    }
+    samples.push({ at: due - started, endpoint, status, latencyMs: performance.now() - due });
+  }
+
+  for (let i = 0; i < total; i += 1) {
+    const due = started + (i * 1_000) / arrivalRate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (inFlight.size >= MAX_IN_FLIGHT) {
+      count('not sent: too many in flight');
+      samples.push({ at: due - started, endpoint: next(i).endpoint, status: 0, latencyMs: timeoutMs });
+      continue;
+    }
+    const request = send(i, due).finally(() => inFlight.delete(request));
+    inFlight.add(request);
+  }
+  await Promise.all(inFlight);
+  if (progress) clearInterval(progress);
+  return { samples, durationMs: Math.max(durationSeconds * 1_000, performance.now() - started), extraErrors };
 }
 
 /** One load phase of the proposals API: `drive` over the scenario's weighted mix. */

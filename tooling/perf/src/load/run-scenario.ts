@@ -1,13 +1,14 @@
 import { DEV_API_TOKEN, isLocalUrl } from '@app/env';
 import { devLockHolder } from '@app/stack/dev-lock';
 import { loadDotEnv } from '@app/stack/dot-env';
-import { countAppConnections } from './pg-connections.ts';
+import { countAppConnections, sampleAppConnections } from './pg-connections.ts';
 import type { LoadReport } from './report.ts';
 import { formatTable, latencyOverTime, writeReport } from './report.ts';
 import type { PhaseResult } from './run-load.ts';
 import { runPhase, seedProposals } from './run-load.ts';
 import type { Scenario, ScenarioName } from './scenarios.ts';
 import { scenarios } from './scenarios.ts';
+import { fetchServeStats, instancesDuring } from './serve-stats.ts';
 import type { Sample, Summary, Thresholds } from './stats.ts';
 import { breach, summarize } from './stats.ts';
 
@@ -19,6 +20,8 @@ export interface LoadCommandOptions {
   /** Override the scenario's. */
   durationSeconds?: number;
   connections?: number;
+  /** Open model at this many requests/s (overrides the scenario's model). */
+  arrivalRate?: number;
   p99Ms?: number;
   maxErrorRate?: number;
   /** Per request; past it the request counts as a timeout error. */
@@ -42,7 +45,9 @@ export async function runLoadCommand({
   const local = isLocalUrl(target);
   // A local target's token and database come from .env; a deployed target's never do.
   if (local) loadDotEnv();
-  const token = options.token ?? process.env.API_TOKEN ?? (local ? DEV_API_TOKEN : '');
+  // The local server's own: `pnpm serve` makes a token up for its session when none is set.
+  const holder = local ? devLockHolder() : undefined;
+  const token = options.token ?? process.env.API_TOKEN ?? holder?.apiToken ?? (local ? DEV_API_TOKEN : '');
   const thresholds: Thresholds = {
     ...scenario.thresholds,
     p99Ms: options.p99Ms ?? scenario.thresholds.p99Ms,
@@ -50,8 +55,13 @@ export async function runLoadCommand({
   };
   const durationSeconds = options.durationSeconds ?? scenario.durationSeconds;
   const connections = options.connections ?? scenario.connections;
+  const arrivalRate = options.arrivalRate ?? ('arrivalRate' in scenario ? scenario.arrivalRate : undefined);
+  const model =
+    arrivalRate === undefined
+      ? `closed model: ${connections} clients, each waiting for its answer before the next request`
+      : `open model: ${arrivalRate} requests/s on a fixed schedule; latency counts from the scheduled start`;
   // The local stack's database: the shell's/.env's DATABASE_URL, else the one the running pnpm dev uses.
-  const databaseUrl = local ? (process.env.DATABASE_URL ?? devLockHolder()?.databaseUrl) : undefined;
+  const databaseUrl = local ? (process.env.DATABASE_URL ?? holder?.databaseUrl) : undefined;
 
   function fail(reason: string): never {
     console.error(`FAIL ${name}: ${reason}`);
@@ -61,7 +71,7 @@ export async function runLoadCommand({
   try {
     await fetch(new URL('/api/health', target), { signal: AbortSignal.timeout(10_000) });
   } catch {
-    fail(`${target} does not answer${local ? ' — start it with `pnpm dev`' : ''}`);
+    fail(`${target} does not answer${local ? ' — start it with `pnpm dev` or `pnpm serve`' : ''}`);
   }
 
   const live = (samples: readonly Sample[], elapsedMs: number, label: string) => {
@@ -88,6 +98,7 @@ export async function runLoadCommand({
 
   const startedAt = new Date().toISOString();
   const before = await countAppConnections(databaseUrl);
+  const serveBefore = await fetchServeStats(target);
   let ids: string[];
   try {
     ids = await seedProposals(target, token);
@@ -95,8 +106,9 @@ export async function runLoadCommand({
     fail(error instanceof Error ? error.message : String(error));
   }
   console.log(
-    `${name}: ${scenario.description}\ntarget ${target}, thresholds p99 < ${thresholds.p99Ms} ms, error rate ≤ ${thresholds.maxErrorRate * 100} %`,
+    `${name}: ${scenario.description}\n${model}\ntarget ${target}, thresholds p99 < ${thresholds.p99Ms} ms, error rate ≤ ${thresholds.maxErrorRate * 100} %`,
   );
+  const connectionSampler = sampleAppConnections(databaseUrl);
 
   let verdict: string | undefined;
   let rows: [string, Summary][];
@@ -142,6 +154,7 @@ export async function runLoadCommand({
       ids,
       weights: scenario.weights,
       connections,
+      arrivalRate,
       durationSeconds,
       timeoutMs,
       onProgress: (s, t) => live(s, t, name),
@@ -152,13 +165,22 @@ export async function runLoadCommand({
     verdict = total ? breach(total, thresholds) : 'no request completed';
   }
 
+  const peak = await connectionSampler.stop();
   // Give netlify dev's workers a moment to close their pools before counting again.
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   const after = await countAppConnections(databaseUrl);
+  const instances = instancesDuring(serveBefore, await fetchServeStats(target));
   const table = formatTable(rows);
-  console.log(`\n\n${table}\n`);
+  console.log(`\n\n${model}\n${table}\n`);
   if (before !== undefined || after !== undefined) {
-    console.log(`app PostgreSQL connections: before ${before ?? '?'}, after ${after ?? '?'}`);
+    console.log(
+      `app PostgreSQL connections: before ${before ?? '?'}, peak ${peak ?? '?'}, after ${after ?? '?'}${instances ? ' (frozen instances keep theirs until they are retired)' : ''}`,
+    );
+  }
+  if (instances) {
+    console.log(
+      `pnpm serve instances: ${instances.coldStarts} cold starts during the run, ${instances.live} alive after it, at most ${instances.peak} of one function at once`,
+    );
   }
   const report: LoadReport = {
     scenario: name,
@@ -167,7 +189,9 @@ export async function runLoadCommand({
     verdict: verdict ?? 'pass',
     thresholds,
     summaries: Object.fromEntries(rows),
-    connections: { before, after },
+    model,
+    connections: { before, peak, after },
+    instances,
     steps,
     series: latencyOverTime(samples),
   };

@@ -3,7 +3,10 @@ import type { Thresholds } from './stats.ts';
 
 export interface Scenario {
   description: string;
+  /** Closed model: clients, each waiting for its answer before the next request. */
   connections: number;
+  /** Open model: requests per second on a fixed schedule, answered or not (`connections` unused). */
+  arrivalRate?: number;
   durationSeconds: number;
   weights: Partial<Record<EndpointName, number>>;
   thresholds: Thresholds;
@@ -49,6 +52,23 @@ export const scenarios = {
     durationSeconds: 20,
     weights: { list: 50, get: 50 },
     thresholds: { p99Ms: 10_000, maxErrorRate: 0.001, expectedStatuses: [503] },
+  },
+  'steady-open': {
+    description:
+      'the steady mix arriving at 150 requests/s whatever the answers do (open model: no coordinated omission)',
+    connections: 15,
+    arrivalRate: 150,
+    durationSeconds: 30,
+    weights: { health: 20, list: 35, get: 25, create: 5, update: 15 },
+    thresholds: seedThresholds,
+  },
+  'mixed-open': {
+    description: 'the mixed workload (30 % writes) arriving at 150 requests/s (open model)',
+    connections: 15,
+    arrivalRate: 150,
+    durationSeconds: 30,
+    weights: { list: 30, get: 20, create: 15, update: 15, health: 20 },
+    thresholds: seedThresholds,
   },
   ramp: {
     description: 'steady mix at rising concurrency; reports the highest level that meets the thresholds',

