@@ -2,18 +2,14 @@ import type { Database } from '@app/db';
 import { getDatabase, pingDatabase } from '@app/db';
 import { MethodNotAllowedError } from '@app/http';
 import type { FunctionContext } from '@app/observability';
-import { withObservability } from '@app/observability';
+import { releaseOf, withObservability } from '@app/observability';
 import { buildHealthReport } from './health-report.ts';
 
 /** The whole check answers within this bound, even against a hung database. */
 const HEALTH_TIMEOUT_MS = 2_000;
 
-interface HealthContext extends FunctionContext {
-  deploy?: { context?: string; id?: string };
-}
-
 /** GET|HEAD /api/health — one curl tells an operator whether the function can reach its database. */
-export default withObservability<HealthContext>(async function health(request, { env, platform }) {
+export default withObservability<FunctionContext>(async function health(request, { env, platform }) {
   if (request.method !== 'GET' && request.method !== 'HEAD') throw new MethodNotAllowedError(['GET', 'HEAD']);
 
   let database: Database | undefined;
@@ -27,8 +23,7 @@ export default withObservability<HealthContext>(async function health(request, {
   const ping = database
     ? await pingDatabase(database, HEALTH_TIMEOUT_MS)
     : { ok: false, responseTimeMs: 0, errorName: 'DatabaseNotConfigured' };
-  const releaseId = env.COMMIT_REF ?? platform?.deploy?.id ?? 'dev';
-  const report = buildHealthReport(ping, pool, releaseId);
+  const report = buildHealthReport(ping, pool, releaseOf(env, platform));
 
   return new Response(request.method === 'HEAD' ? null : JSON.stringify(report), {
     status: report.status === 'fail' ? 503 : 200,

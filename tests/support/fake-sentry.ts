@@ -12,11 +12,19 @@ export interface SentryEvent {
   exception?: { values?: Array<{ type?: string; value?: string }> };
 }
 
+/** One Sentry Log (an item of a `log` envelope item), as the SDK serialises it. */
+export interface SentryLog {
+  level: string;
+  body: string;
+  attributes: Record<string, { value: unknown; type?: string }>;
+}
+
 export interface FakeSentry {
   dsn: string;
   /** Every envelope body received, as text (for "does a secret appear anywhere" checks). */
   rawEnvelopes: string[];
   events(): SentryEvent[];
+  logs(): SentryLog[];
   waitForEvents(count: number, timeoutMs?: number): Promise<SentryEvent[]>;
   close(): Promise<void>;
 }
@@ -35,6 +43,7 @@ async function readBody(request: IncomingMessage): Promise<string> {
 export async function startFakeSentry(): Promise<FakeSentry> {
   const rawEnvelopes: string[] = [];
   const events: SentryEvent[] = [];
+  const logs: SentryLog[] = [];
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
     rawEnvelopes.push(body);
@@ -43,6 +52,7 @@ export async function startFakeSentry(): Promise<FakeSentry> {
     for (let i = 1; i + 1 < lines.length; i += 2) {
       const itemHeader = JSON.parse(lines[i] as string) as { type?: string };
       if (itemHeader.type === 'event') events.push(JSON.parse(lines[i + 1] as string) as SentryEvent);
+      if (itemHeader.type === 'log') logs.push(...(JSON.parse(lines[i + 1] as string) as { items: SentryLog[] }).items);
     }
     response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
   });
@@ -53,6 +63,7 @@ export async function startFakeSentry(): Promise<FakeSentry> {
     dsn: `http://publickey@127.0.0.1:${port}/1`,
     rawEnvelopes,
     events: () => [...events],
+    logs: () => [...logs],
     async waitForEvents(count, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       while (events.length < count) {

@@ -152,7 +152,9 @@ export const variableSpecs = {
     devFallback: 'write endpoints accept the token "dev-token-not-for-production"',
     example: 'replace-with-a-long-random-token',
   },
-  COMMIT_REF: { description: 'Release id reported by /api/health and Sentry (set it at build time).' },
+  COMMIT_REF: {
+    description: 'Release id; set by Netlify builds (baked into the bundles) and netlify dev — not needed by hand.',
+  },
   CONTEXT: { description: 'Deploy context set by Netlify builds and netlify dev.', platform: true },
   NODE_ENV: { description: 'Node environment.', platform: true },
   NETLIFY_DEV: { description: 'Set to "true" by netlify dev.', platform: true },

@@ -1,6 +1,7 @@
 import type { Env } from '@app/env';
 import { newErrorId } from './error-id.ts';
-import { log } from './logger.ts';
+import type { LogFields } from './logger.ts';
+import { configureLogger, log } from './logger.ts';
 import { ReportGate } from './report-gate.ts';
 import { currentScope } from './request-scope.ts';
 import { loadSentry } from './sentry-client.ts';
@@ -9,11 +10,46 @@ import { loadSentry } from './sentry-client.ts';
 const FLUSH_TIMEOUT_MS = 2_000;
 
 const pending = new Set<Promise<unknown>>();
-let reportingEnv: Env | undefined;
+let reporting: { env: Env; release: string } | undefined;
 
-/** Set by `withObservability` once the environment is known. */
-export function setReportingEnv(env: Env): void {
-  reportingEnv = env;
+/** Set by `withObservability` once the environment and the release are known. */
+export function setReportingEnv(env: Env, release: string): void {
+  reporting = { env, release };
+  configureLogger({
+    forward: env.SENTRY_DSN === undefined && env.SENTRY_SPOTLIGHT === undefined ? undefined : sendLog,
+  });
+}
+
+/**
+ * Sends after the response — through the platform's `waitUntil` inside a request — and keeps the
+ * send in `pending` for `flushObservability`. `work` gets the SDK, loaded on first use.
+ */
+function inBackground(work: (Sentry: typeof import('@sentry/node')) => void): void {
+  const sentry = reporting === undefined ? undefined : loadSentry(reporting.env, reporting.release);
+  if (sentry === undefined) return;
+  const report = sentry
+    .then((Sentry) => {
+      work(Sentry);
+      return Sentry.flush(FLUSH_TIMEOUT_MS);
+    })
+    .catch(() => {
+      // Reporting must never break the request; the log line already has what happened.
+    });
+  pending.add(report);
+  void report.finally(() => pending.delete(report));
+  currentScope()?.waitUntil?.(report);
+}
+
+/**
+ * A `warn` or `error` line (already redacted) as a Sentry Log, with the request id: the first
+ * such line of an instance loads the SDK, as a captured error does; a request that neither warns
+ * nor fails never does.
+ */
+function sendLog(level: 'warn' | 'error', message: string, fields: LogFields): void {
+  const requestId = currentScope()?.tags.requestId;
+  inBackground((Sentry) => {
+    Sentry.logger[level](message, { ...fields, ...(requestId ? { requestId } : {}) });
+  });
 }
 
 export interface CaptureContext {
@@ -51,29 +87,16 @@ export function captureError(error: unknown, context: CaptureContext = {}): stri
   else log.error(`${name}: ${message}`, fields);
   if (!admitted.report) return errorId;
 
-  const env = reportingEnv;
-  const sentry = env === undefined ? undefined : loadSentry(env);
-  if (sentry === undefined) return errorId;
-  const report = sentry
-    .then((Sentry) => {
-      Sentry.withIsolationScope((isolation) => {
-        isolation.setTag('errorId', errorId);
-        isolation.setTags({ ...scope?.tags, ...context.tags });
-        if (scope?.user) isolation.setUser({ ...scope.user });
-        for (const breadcrumb of breadcrumbs) isolation.addBreadcrumb(breadcrumb);
-        const extra = context.throttle
-          ? { ...context.extra, heldBackSinceLastReport: admitted.heldBack }
-          : context.extra;
-        Sentry.captureException(error, { level, extra });
-      });
-      return Sentry.flush(FLUSH_TIMEOUT_MS);
-    })
-    .catch(() => {
-      // Reporting must never break the request; the log line above already has the error.
+  inBackground((Sentry) => {
+    Sentry.withIsolationScope((isolation) => {
+      isolation.setTag('errorId', errorId);
+      isolation.setTags({ ...scope?.tags, ...context.tags });
+      if (scope?.user) isolation.setUser({ ...scope.user });
+      for (const breadcrumb of breadcrumbs) isolation.addBreadcrumb(breadcrumb);
+      const extra = context.throttle ? { ...context.extra, heldBackSinceLastReport: admitted.heldBack } : context.extra;
+      Sentry.captureException(error, { level, extra });
     });
-  pending.add(report);
-  void report.finally(() => pending.delete(report));
-  scope?.waitUntil?.(report);
+  });
   return errorId;
 }
 

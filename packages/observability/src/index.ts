@@ -3,6 +3,8 @@ export { captureError, flushObservability } from './capture.ts';
 export type { LogFields, LoggerSettings } from './logger.ts';
 export { log } from './logger.ts';
 export { REDACTED, redact, redactString } from './redact.ts';
+export type { ReleaseContext } from './release.ts';
+export { releaseOf } from './release.ts';
 export type { Breadcrumb, BreadcrumbLevel, RequestUser } from './request-scope.ts';
 export { addBreadcrumb, setUser } from './request-scope.ts';
 export type { AppHandler, FunctionContext, Handler, RequestContext } from './with-observability.ts';

@@ -5,7 +5,7 @@ import { runInRequestScope } from './request-scope.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();
-  configureLogger({ level: 'info', json: false, secrets: [] });
+  configureLogger({ level: 'info', json: false, secrets: [], release: undefined, forward: undefined });
 });
 
 describe('log', () => {
@@ -34,6 +34,32 @@ describe('log', () => {
     configureLogger({ level: 'debug', secrets: ['canary-0123456789'] });
     log.warn('url postgres://u:pw@h/db token canary-0123456789', { authorization: 'Bearer x' });
     expect(printed[0]).toBe('[warn] url postgres://u:[redacted]@h/db token [redacted] authorization=[redacted]');
+  });
+
+  it('should write the release into every JSON line', () => {
+    const printed: string[] = [];
+    vi.spyOn(console, 'warn').mockImplementation((line: string) => printed.push(line));
+    configureLogger({ level: 'warn', json: true, release: 'abc123' });
+    log.warn('slow');
+    expect(JSON.parse(printed[0] ?? '')).toMatchObject({ msg: 'slow', release: 'abc123' });
+  });
+
+  it('should forward warn and error lines, redacted, whatever the level prints, and nothing else', () => {
+    vi.spyOn(console, 'error').mockImplementation(() => {});
+    const forwarded: unknown[] = [];
+    configureLogger({
+      level: 'error',
+      secrets: ['canary-0123456789'],
+      forward: (level, message, fields) => forwarded.push({ level, message, fields }),
+    });
+    log.info('not forwarded');
+    log.debug('not forwarded either');
+    log.warn('token canary-0123456789', { authorization: 'Bearer canary-0123456789', errorId: 'ERR-2' });
+    log.error('boom');
+    expect(forwarded).toEqual([
+      { level: 'warn', message: 'token [redacted]', fields: { authorization: '[redacted]', errorId: 'ERR-2' } },
+      { level: 'error', message: 'boom', fields: {} },
+    ]);
   });
 
   it('should record every line as a breadcrumb of the current request, printed or not', () => {

@@ -18,6 +18,13 @@ export interface LoggerSettings {
   /** JSON lines for log search when deployed; readable lines in dev. */
   json: boolean;
   secrets: readonly string[];
+  /** A field of every JSON line: which deploy wrote it (release.ts). */
+  release?: string;
+  /**
+   * Receives every `warn` and `error` line, redacted, whatever `level` prints: capture.ts sends
+   * them to Sentry as Logs.
+   */
+  forward?: (level: 'warn' | 'error', message: string, fields: LogFields) => void;
 }
 
 let settings: LoggerSettings = { level: 'info', json: false, secrets: [] };
@@ -32,11 +39,20 @@ function write(level: LogLevel, message: string, fields: LogFields = {}): void {
   // It is recorded as is — Sentry's beforeSend redacts the whole event — so that lines below the
   // level cost next to nothing on the hot path.
   addBreadcrumb(message, 'log', breadcrumbLevel[level], Object.keys(fields).length > 0 ? fields : undefined);
-  if (rank[level] > rank[settings.level]) return;
+  const forwarded = (level === 'warn' || level === 'error') && settings.forward !== undefined;
+  if (rank[level] > rank[settings.level] && !forwarded) return;
   const safeMessage = redactString(message, settings.secrets);
   const safeFields = redact(fields, settings.secrets);
+  if (forwarded) settings.forward?.(level as 'warn' | 'error', safeMessage, safeFields);
+  if (rank[level] > rank[settings.level]) return;
   const line = settings.json
-    ? JSON.stringify({ level, time: new Date().toISOString(), msg: safeMessage, ...safeFields })
+    ? JSON.stringify({
+        level,
+        time: new Date().toISOString(),
+        msg: safeMessage,
+        release: settings.release,
+        ...safeFields,
+      })
     : `[${level}] ${safeMessage}${Object.entries(safeFields)
         .map(([key, value]) => ` ${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
         .join('')}`;

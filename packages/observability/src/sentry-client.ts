@@ -30,7 +30,7 @@ let loading: Promise<Sentry> | undefined;
  * importing `@sentry/node` costs several times the rest of a cold start (docs/performance.md).
  * Requests that do not fail never pay it. Returns undefined when neither a DSN nor Spotlight is set.
  */
-export function loadSentry(env: Env): Promise<Sentry> | undefined {
+export function loadSentry(env: Env, release: string): Promise<Sentry> | undefined {
   if (env.SENTRY_DSN === undefined && env.SENTRY_SPOTLIGHT === undefined) return undefined;
   loading ??= import('@sentry/node').then((Sentry) => {
     Sentry.initWithoutDefaultIntegrations({
@@ -38,7 +38,7 @@ export function loadSentry(env: Env): Promise<Sentry> | undefined {
       // The SDK passes request options as an object with `protocol` (its transport's own code).
       transport: (options) => Sentry.makeNodeTransport({ ...options, httpModule: boundedHttpModule }),
       environment: env.deployContext,
-      release: env.COMMIT_REF,
+      release,
       // v11's successor of `sendDefaultPii: false`: no user info, cookies, headers, bodies or query strings.
       dataCollection: { userInfo: false, cookies: false, httpHeaders: false, httpBodies: [], urlQueryParams: false },
       // v2 functions are plain Request → Response: no OpenTelemetry auto-instrumentation needed.
@@ -50,6 +50,8 @@ export function loadSentry(env: Env): Promise<Sentry> | undefined {
       ],
       maxBreadcrumbs: 50,
       beforeSend: (event) => redact(event, env.secrets),
+      // Log lines arrive redacted already (logger.ts); this also covers attributes the SDK adds.
+      beforeSendLog: (logItem) => redact(logItem, env.secrets),
       beforeBreadcrumb: (breadcrumb) => redact(breadcrumb, env.secrets),
     });
     return Sentry;

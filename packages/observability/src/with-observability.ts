@@ -1,14 +1,16 @@
-import type { Env, PlatformContext } from '@app/env';
+import type { Env } from '@app/env';
 import { EnvValidationError, formatProblems, getEnv } from '@app/env';
 import { errorResponse, HttpError, MisconfiguredError, statusOf, withApiHeaders } from '@app/http';
 import { captureError, setReportingEnv } from './capture.ts';
 import { newErrorId } from './error-id.ts';
 import { configureLogger, log } from './logger.ts';
+import type { ReleaseContext } from './release.ts';
+import { releaseOf } from './release.ts';
 import type { RequestScope } from './request-scope.ts';
 import { addBreadcrumb, runInRequestScope } from './request-scope.ts';
 
 /** The parts of Netlify's v2 `context` this wrapper uses; all optional so tests can pass `{}`. */
-export interface FunctionContext extends PlatformContext {
+export interface FunctionContext extends ReleaseContext {
   waitUntil?: (promise: Promise<unknown>) => void;
   requestId?: string;
 }
@@ -51,8 +53,9 @@ export function withObservability<C extends FunctionContext>(handler: AppHandler
       let response: Response;
       try {
         const env: Env = getEnv(platform);
-        configureLogger({ level: env.logLevel, json: env.deployContext !== 'dev', secrets: env.secrets });
-        setReportingEnv(env);
+        const release = releaseOf(env, platform);
+        configureLogger({ level: env.logLevel, json: env.deployContext !== 'dev', secrets: env.secrets, release });
+        setReportingEnv(env, release);
         response = await handler(request, { env, platform });
       } catch (error) {
         const status = statusOf(error);

@@ -33,11 +33,23 @@ export function functionEntryPoints(): Record<string, string> {
   return entries;
 }
 
+/**
+ * The release this build is: Netlify's `COMMIT_REF`, else its `DEPLOY_ID` — both exist during the
+ * build only, never at runtime (docs/platform.md#runtime-context) — so it is baked into every bundle
+ * as `__APP_RELEASE__`. Undefined for a local build: then the function falls back at runtime
+ * (netlify dev's `COMMIT_REF`, the deploy id, `dev`; @app/observability's `releaseOf`).
+ */
+export function buildRelease(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.COMMIT_REF || env.DEPLOY_ID || undefined;
+}
+
 export function bundleOptions(
   outdir: string,
   entryPoints: Record<string, string> = functionEntryPoints(),
 ): BuildOptions {
+  const release = buildRelease();
   return {
+    define: { __APP_RELEASE__: release === undefined ? 'undefined' : JSON.stringify(release) },
     entryPoints,
     outdir,
     outExtension: { '.js': '.mjs' },

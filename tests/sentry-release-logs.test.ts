@@ -1,0 +1,180 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { zipsDir } from '@app/runtime/zips';
+import { functionsBuildDir } from '@app/stack/build-functions';
+import { repositoryRoot } from '@app/stack/netlify-dev';
+import { runProcess } from '@app/stack/run-process';
+import extract from 'extract-zip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestDatabase } from './support/database.ts';
+import { useTestDatabase } from './support/database.ts';
+import type { DevServer } from './support/dev-server.ts';
+import { startDevServer } from './support/dev-server.ts';
+import type { FakeSentry, SentryLog } from './support/fake-sentry.ts';
+import { startFakeSentry } from './support/fake-sentry.ts';
+import { runScript } from './support/run-script.ts';
+
+// What an on-call engineer gets from the deployed bundles: the release on every event, log line and
+// health answer, and warn/error lines as Sentry Logs — through the real SDK to a local receiver.
+
+const token = 'release-test-token-0123456789abcdef';
+const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repositoryRoot, encoding: 'utf8' }).trim();
+
+/** Calls an unpacked bundle once in a fresh Node process; says whether anything imported `@sentry/*`. */
+const probe = `
+import { registerHooks } from 'node:module';
+let sentryImported = false;
+registerHooks({ resolve(specifier, context, next) {
+  if (specifier.startsWith('@sentry/')) sentryImported = true;
+  return next(specifier, context);
+} });
+const [, file, url] = process.argv;
+const { default: handler } = await import(file);
+const waits = [];
+const response = await handler(new Request(url), { waitUntil: (promise) => waits.push(promise) });
+await response.text();
+await Promise.allSettled(waits);
+console.log(JSON.stringify({ status: response.status, sentryImported }));
+process.exit(0);
+`;
+
+async function waitForLog(sentry: FakeSentry, accept: (log: SentryLog) => boolean): Promise<SentryLog> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const found = sentry.logs().find(accept);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error(`no matching Sentry log; got ${JSON.stringify(sentry.logs())}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('release and Sentry Logs in the deployed bundles', () => {
+  let testDb: TestDatabase;
+  let sentry: FakeSentry;
+  let unpacked: string;
+  beforeAll(async () => {
+    testDb = await useTestDatabase();
+    sentry = await startFakeSentry();
+    const build = await runScript('build');
+    expect(build.code, build.output).toBe(0);
+    unpacked = await mkdtemp(join(tmpdir(), 'release-test-'));
+    for (const name of ['health', 'debug-error']) {
+      await extract(join(zipsDir, `${name}.zip`), { dir: join(unpacked, name) });
+    }
+  });
+  afterAll(async () => {
+    await sentry?.close();
+    await testDb?.close();
+    if (unpacked) await rm(unpacked, { recursive: true, force: true });
+  });
+
+  it('should bake the commit it built into every bundle, and ship no source map of them', () => {
+    for (const name of ['health', 'proposals', 'debug-error']) {
+      expect(readFileSync(join(functionsBuildDir, `${name}.mjs`), 'utf8')).toContain(JSON.stringify(head));
+    }
+    for (const name of ['health', 'debug-error']) {
+      const shipped = readdirSync(join(unpacked, name, 'dist/functions'));
+      expect(shipped).toEqual([`${name}.mjs`]);
+    }
+  });
+
+  it('should not import the Sentry SDK for a request that neither warns nor fails, and should for one that fails', async () => {
+    const call = async (name: string, path: string) => {
+      const result = await runProcess(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          probe,
+          join(unpacked, name, 'dist/functions', `${name}.mjs`),
+          `http://localhost${path}`,
+        ],
+        {
+          cwd: join(unpacked, name),
+          env: {
+            PATH: process.env.PATH,
+            CONTEXT: 'dev',
+            LOG_LEVEL: 'error',
+            DATABASE_URL: testDb.url,
+            DB_WS_PROXY: testDb.wsProxy,
+            SENTRY_DSN: sentry.dsn,
+            FEATURE_DEBUG_ERROR_ENABLED: 'true',
+          },
+        },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { status: number; sentryImported: boolean };
+    };
+    const envelopesBefore = sentry.rawEnvelopes.length;
+    expect(await call('health', '/api/health')).toEqual({ status: 200, sentryImported: false });
+    expect(sentry.rawEnvelopes.length).toBe(envelopesBefore);
+    // The control: the same probe sees the SDK load when an error is reported.
+    expect(await call('debug-error', '/api/debug/error')).toEqual({ status: 500, sentryImported: true });
+  });
+
+  describe('served as deployed', () => {
+    let server: DevServer;
+    beforeAll(async () => {
+      server = await startDevServer(
+        {
+          DATABASE_URL: testDb.url,
+          API_TOKEN: token,
+          SENTRY_DSN: sentry.dsn,
+          FEATURE_DEBUG_ERROR_ENABLED: 'true',
+          LOG_LEVEL: 'error',
+        },
+        { command: 'serve', args: ['--no-build', '--quiet'] },
+      );
+    });
+    afterAll(() => server?.stop());
+
+    it('should tag the error event, its log and health with the release, the log with the errorId', async () => {
+      const health = (await (await fetch(new URL('/api/health', server.baseUrl))).json()) as { releaseId: string };
+      expect(health.releaseId).toBe(head);
+
+      const response = await fetch(new URL('/api/debug/error', server.baseUrl));
+      expect(response.status).toBe(500);
+      const { error } = (await response.json()) as { error: { errorId: string } };
+      const logged = await waitForLog(sentry, (log) => log.attributes.errorId?.value === error.errorId);
+      // The event and the log leave in the same flush.
+      const event = sentry.events().find((candidate) => candidate.tags?.errorId === error.errorId);
+      expect(event?.release).toBe(head);
+      expect(logged.level).toBe('error');
+      expect(logged.attributes['sentry.release']?.value).toBe(head);
+      expect(logged.attributes.requestId?.value).toEqual(expect.any(String));
+    });
+  });
+
+  describe('a warn line, with the database down', () => {
+    let server: DevServer;
+    beforeAll(async () => {
+      server = await startDevServer(
+        {
+          // Nothing listens on port 1: every query fails fast and the API answers 503 with a warn line.
+          DATABASE_URL: 'postgres://app:canary-db-password-7731@127.0.0.1:1/app',
+          DB_CONNECT_TIMEOUT_MS: '500',
+          API_TOKEN: token,
+          SENTRY_DSN: sentry.dsn,
+          LOG_LEVEL: 'error',
+        },
+        { command: 'serve', args: ['--no-build', '--quiet'] },
+      );
+    });
+    afterAll(() => server?.stop());
+
+    it('should reach Sentry as a warn log, although LOG_LEVEL=error does not print it', async () => {
+      const response = await fetch(new URL('/api/proposals', server.baseUrl));
+      expect(response.status).toBe(503);
+      const logged = await waitForLog(
+        sentry,
+        (log) => log.level === 'warn' && log.body.includes('DatabaseUnavailable'),
+      );
+      expect(logged.attributes.errorId?.value).toMatch(/^ERR-/);
+      expect(logged.attributes['sentry.release']?.value).toBe(head);
+      expect(sentry.rawEnvelopes.join('\n')).not.toContain('canary-db-password-7731');
+    });
+  });
+});
