@@ -1,5 +1,5 @@
 /** `pnpm build:functions`: bundles functions/* into dist/functions (see lib/build-functions.ts). */
-import { buildFunctions, functionEntryPoints, functionsBuildDir } from '@app/stack/build-functions';
+import { buildFunctions, functionEntryPoints, functionsBuildDir, sourceMapUpload } from '@app/stack/build-functions';
 import { parseCommand } from '@app/stack/command';
 
 parseCommand({
@@ -12,3 +12,4 @@ parseCommand({
 
 await buildFunctions();
 console.log(`bundled ${Object.keys(functionEntryPoints()).join(', ')} into ${functionsBuildDir}`);
+console.log(sourceMapUpload().note);

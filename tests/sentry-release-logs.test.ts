@@ -15,13 +15,20 @@ import type { DevServer } from './support/dev-server.ts';
 import { startDevServer } from './support/dev-server.ts';
 import type { FakeSentry, SentryLog } from './support/fake-sentry.ts';
 import { startFakeSentry } from './support/fake-sentry.ts';
+import type { FakeSentryApi } from './support/fake-sentry-api.ts';
+import { startFakeSentryApi } from './support/fake-sentry-api.ts';
 import { runScript } from './support/run-script.ts';
 
 // What an on-call engineer gets from the deployed bundles: the release on every event, log line and
-// health answer, and warn/error lines as Sentry Logs — through the real SDK to a local receiver.
+// health answer; source maps uploaded by Sentry's own plugin and matched by debug ID; warn/error
+// lines as Sentry Logs — the real SDK and the real Sentry CLI, to local stand-ins for Sentry.
 
 const token = 'release-test-token-0123456789abcdef';
 const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repositoryRoot, encoding: 'utf8' }).trim();
+
+/** The debug ID Sentry's plugin injected into a bundle: the snippet the SDK reads at runtime. */
+const debugIdOf = (bundle: string) =>
+  /_sentryDebugIds\[\w+\]\s*=\s*"([0-9a-f-]{36})"/.exec(readFileSync(bundle, 'utf8'))?.[1];
 
 /** Calls an unpacked bundle once in a fresh Node process; says whether anything imported `@sentry/*`. */
 const probe = `
@@ -54,12 +61,23 @@ async function waitForLog(sentry: FakeSentry, accept: (log: SentryLog) => boolea
 describe('release and Sentry Logs in the deployed bundles', () => {
   let testDb: TestDatabase;
   let sentry: FakeSentry;
+  let sentryApi: FakeSentryApi;
+  let buildOutput: string;
   let unpacked: string;
   beforeAll(async () => {
     testDb = await useTestDatabase();
     sentry = await startFakeSentry();
-    const build = await runScript('build');
+    sentryApi = await startFakeSentryApi();
+    // Netlify's build, with the build-time upload variables pointed at the stand-in.
+    const build = await runScript('build', [], {
+      ...process.env,
+      SENTRY_AUTH_TOKEN: 'sntrys_test-token-for-the-stand-in',
+      SENTRY_ORG: 'acme',
+      SENTRY_PROJECT: 'proposals',
+      SENTRY_URL: sentryApi.url,
+    });
     expect(build.code, build.output).toBe(0);
+    buildOutput = build.output;
     unpacked = await mkdtemp(join(tmpdir(), 'release-test-'));
     for (const name of ['health', 'debug-error']) {
       await extract(join(zipsDir, `${name}.zip`), { dir: join(unpacked, name) });
@@ -67,6 +85,7 @@ describe('release and Sentry Logs in the deployed bundles', () => {
   });
   afterAll(async () => {
     await sentry?.close();
+    await sentryApi?.close();
     await testDb?.close();
     if (unpacked) await rm(unpacked, { recursive: true, force: true });
   });
@@ -78,6 +97,19 @@ describe('release and Sentry Logs in the deployed bundles', () => {
     for (const name of ['health', 'debug-error']) {
       const shipped = readdirSync(join(unpacked, name, 'dist/functions'));
       expect(shipped).toEqual([`${name}.mjs`]);
+    }
+  });
+
+  it('should upload each bundle and its map under the debug ID the bundle carries', () => {
+    expect(buildOutput).toContain(`source maps: uploading to ${sentryApi.url} (acme/proposals)`);
+    for (const name of ['health', 'proposals', 'debug-error']) {
+      const debugId = debugIdOf(join(functionsBuildDir, `${name}.mjs`));
+      expect(debugId, name).toBeDefined();
+      const uploaded = sentryApi.files().filter((file) => file.debugId === debugId);
+      expect(uploaded.map((file) => file.type).sort(), `${name}: ${sentryApi.requests.join(', ')}`).toEqual([
+        'minified_source',
+        'source_map',
+      ]);
     }
   });
 
@@ -142,6 +174,10 @@ describe('release and Sentry Logs in the deployed bundles', () => {
       // The event and the log leave in the same flush.
       const event = sentry.events().find((candidate) => candidate.tags?.errorId === error.errorId);
       expect(event?.release).toBe(head);
+      // Sentry finds the uploaded map for the frames of this bundle by this id.
+      const debugId = debugIdOf(join(unpacked, 'debug-error/dist/functions/debug-error.mjs'));
+      expect(event?.debug_meta?.images?.map((image) => image.debug_id)).toContain(debugId);
+      expect(sentryApi.files().some((file) => file.debugId === debugId && file.type === 'source_map')).toBe(true);
       expect(logged.level).toBe('error');
       expect(logged.attributes['sentry.release']?.value).toBe(head);
       expect(logged.attributes.requestId?.value).toEqual(expect.any(String));
@@ -176,5 +212,21 @@ describe('release and Sentry Logs in the deployed bundles', () => {
       expect(logged.attributes['sentry.release']?.value).toBe(head);
       expect(sentry.rawEnvelopes.join('\n')).not.toContain('canary-db-password-7731');
     });
+  });
+
+  // Last: it rebuilds dist/functions without the build's release.
+  it('should build without the upload variables, saying so in one line', async () => {
+    const build = await runScript('build-functions', [], {
+      PATH: process.env.PATH,
+      SENTRY_AUTH_TOKEN: '',
+      SENTRY_ORG: '',
+      SENTRY_PROJECT: '',
+    });
+    expect(build.code, build.output).toBe(0);
+    expect(build.output).toContain(
+      'source maps: not uploaded (SENTRY_AUTH_TOKEN, SENTRY_ORG, SENTRY_PROJECT not set); bundles carry debug IDs',
+    );
+    expect(build.output).not.toMatch(/^\s+at /m);
+    expect(debugIdOf(join(functionsBuildDir, 'health.mjs'))).toBeDefined();
   });
 });

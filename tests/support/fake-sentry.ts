@@ -10,6 +10,7 @@ export interface SentryEvent {
   tags?: Record<string, string>;
   breadcrumbs?: Array<{ message?: string; category?: string; data?: Record<string, unknown> }>;
   exception?: { values?: Array<{ type?: string; value?: string }> };
+  debug_meta?: { images?: Array<{ type?: string; code_file?: string; debug_id?: string }> };
 }
 
 /** One Sentry Log (an item of a `log` envelope item), as the SDK serialises it. */

@@ -21,6 +21,8 @@ export interface VariableSpec {
    * it: a copied example must never pass for configuration.
    */
   example?: string;
+  /** Read by the build only (`pnpm build`, Netlify's build), never by a function at runtime. */
+  buildTime?: boolean;
 }
 
 /** A whole number within [min, max], from a string. */
@@ -95,6 +97,11 @@ export const envSchema = z.object({
     z.enum(['error', 'warn', 'info', 'debug'], { error: 'must be one of error, warn, info, debug' }),
   ),
   API_TOKEN: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
+  // Build time: the source-map upload (tooling/stack/src/build-functions.ts).
+  SENTRY_AUTH_TOKEN: z.optional(z.string()),
+  SENTRY_ORG: z.optional(z.string()),
+  SENTRY_PROJECT: z.optional(z.string()),
+  SENTRY_URL: z.optional(z.url({ error: 'must be a URL' })),
   COMMIT_REF: z.optional(z.string()),
   // Platform-provided.
   CONTEXT: z.optional(z.string()),
@@ -143,6 +150,25 @@ export const variableSpecs = {
   },
   SENTRY_SPOTLIGHT: {
     description: 'Dev only: "true" (or the sidecar URL) sends errors to Spotlight on :8969 (`pnpm dev --spotlight`).',
+  },
+  SENTRY_AUTH_TOKEN: {
+    description:
+      'Build time only (scope it to Builds in Netlify): with SENTRY_ORG and SENTRY_PROJECT, uploads source maps. Unset: not uploaded.',
+    sensitive: true,
+    buildTime: true,
+    example: 'sntrys_replace-with-an-organization-auth-token',
+  },
+  SENTRY_ORG: {
+    description: 'Build time only: the Sentry organization slug for the source-map upload.',
+    buildTime: true,
+  },
+  SENTRY_PROJECT: {
+    description: 'Build time only: the Sentry project slug for the source-map upload.',
+    buildTime: true,
+  },
+  SENTRY_URL: {
+    description: "Build time only: a self-hosted Sentry's URL for the upload (default: Sentry's SaaS).",
+    buildTime: true,
   },
   LOG_LEVEL: { description: 'error | warn | info | debug (default: warn when deployed, debug in dev).' },
   API_TOKEN: {

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { sentryEsbuildPlugin } from '@sentry/node/esbuild';
 import type { BuildContext, BuildOptions, Plugin } from 'esbuild';
 import { build, context } from 'esbuild';
 import { repositoryRoot } from './netlify-dev.ts';
@@ -22,6 +23,52 @@ const keepSentryExternal: Plugin = {
     pluginBuild.onResolve({ filter: /^@sentry\// }, (args) => ({ path: args.path, external: true }));
   },
 };
+
+/** The build-time variables that turn on the source-map upload; a function never reads them. */
+export interface SourceMapUploadEnv {
+  SENTRY_AUTH_TOKEN?: string;
+  SENTRY_ORG?: string;
+  SENTRY_PROJECT?: string;
+  /** A self-hosted Sentry; Sentry's SaaS when unset. */
+  SENTRY_URL?: string;
+}
+
+/** Whether this build uploads its source maps, and if not, the one line that says why. */
+export function sourceMapUpload(env: SourceMapUploadEnv = process.env): { upload: boolean; note: string } {
+  const missing = (['SENTRY_AUTH_TOKEN', 'SENTRY_ORG', 'SENTRY_PROJECT'] as const).filter((name) => !env[name]);
+  return missing.length === 0
+    ? {
+        upload: true,
+        note: `source maps: uploading to ${env.SENTRY_URL ?? "Sentry's SaaS"} (${env.SENTRY_ORG}/${env.SENTRY_PROJECT})`,
+      }
+    : { upload: false, note: `source maps: not uploaded (${missing.join(', ')} not set); bundles carry debug IDs` };
+}
+
+/**
+ * Sentry's own esbuild plugin: a debug ID in every bundle and its map — the key Sentry uses to find
+ * the map for a stack frame, whatever the file is called once deployed — and, when the build has
+ * the credentials, the maps uploaded. Its build-time instrumentation (code rewritten for
+ * diagnostics-channel tracing) stays off: it would add to every cold start for tracing that is
+ * off by default. Its telemetry to Sentry is off too.
+ */
+function sentryPlugin(env: SourceMapUploadEnv & NodeJS.ProcessEnv = process.env): Plugin {
+  const { upload } = sourceMapUpload(env);
+  return sentryEsbuildPlugin({
+    authToken: upload ? env.SENTRY_AUTH_TOKEN : undefined,
+    org: env.SENTRY_ORG,
+    project: env.SENTRY_PROJECT,
+    url: env.SENTRY_URL,
+    telemetry: false,
+    silent: !upload,
+    buildTimeInstrumentation: false,
+    // The release is ours (buildRelease, baked above); the maps are matched by debug ID.
+    release: { name: buildRelease(env), inject: false, create: false, finalize: false },
+    sourcemaps: { disable: upload ? false : 'disable-upload' },
+    // A Sentry that is down must not fail a deploy, nor print a stack trace: one line, and on.
+    errorHandler: (error) =>
+      console.warn(`source maps: upload failed (${error.message.split('\n')[0]}); the build goes on without them`),
+  }) as Plugin;
+}
 
 /** Every `functions/<name>/index.ts`, keyed by function name. */
 export function functionEntryPoints(): Record<string, string> {
@@ -59,7 +106,7 @@ export function bundleOptions(
     target: 'node22',
     sourcemap: 'linked',
     logLevel: 'warning',
-    plugins: [keepSentryExternal],
+    plugins: [keepSentryExternal, sentryPlugin()],
     // CommonJS dependencies (ws) call `require` for optional add-ons inside try/catch; give them one.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
