@@ -13,7 +13,7 @@ import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
 import type { DevServer } from './support/dev-server.ts';
 import { startDevServer } from './support/dev-server.ts';
-import type { FakeSentry, SentryLog } from './support/fake-sentry.ts';
+import type { FakeSentry, SentryLog, SentrySpan } from './support/fake-sentry.ts';
 import { startFakeSentry } from './support/fake-sentry.ts';
 import type { FakeSentryApi } from './support/fake-sentry-api.ts';
 import { startFakeSentryApi } from './support/fake-sentry-api.ts';
@@ -181,6 +181,47 @@ describe('release and Sentry Logs in the deployed bundles', () => {
       expect(logged.level).toBe('error');
       expect(logged.attributes['sentry.release']?.value).toBe(head);
       expect(logged.attributes.requestId?.value).toEqual(expect.any(String));
+    });
+
+    it('should send no transaction while SENTRY_TRACES_SAMPLE_RATE is 0 (the default)', async () => {
+      expect((await fetch(new URL('/api/proposals', server.baseUrl))).status).toBe(200);
+      // The error above was flushed with everything the SDK held: a span would be there.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(sentry.spans()).toEqual([]);
+    });
+  });
+
+  describe('with SENTRY_TRACES_SAMPLE_RATE=1', () => {
+    let server: DevServer;
+    beforeAll(async () => {
+      server = await startDevServer(
+        {
+          DATABASE_URL: testDb.url,
+          API_TOKEN: token,
+          SENTRY_DSN: sentry.dsn,
+          SENTRY_TRACES_SAMPLE_RATE: '1',
+          LOG_LEVEL: 'error',
+        },
+        { command: 'serve', args: ['--no-build', '--quiet'] },
+      );
+    });
+    afterAll(() => server?.stop());
+
+    it('should send each request as a transaction (segment span) with a span per database query', async () => {
+      expect((await fetch(new URL('/api/proposals?limit=5', server.baseUrl))).status).toBe(200);
+      const isRequest = (span: SentrySpan) => span.is_segment && span.name === 'GET /api/proposals';
+      const deadline = Date.now() + 15_000;
+      while (!sentry.spans().some(isRequest) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const segment = sentry.spans().find(isRequest);
+      expect(segment?.attributes['sentry.op']?.value).toBe('http.server');
+      expect(segment?.attributes['sentry.release']?.value).toBe(head);
+      const queries = sentry
+        .spans()
+        .filter((span) => span.parent_span_id === segment?.span_id && span.attributes['sentry.op']?.value === 'db');
+      expect(queries.length).toBeGreaterThanOrEqual(1);
+      expect(queries[0]?.name).toMatch(/^select/);
     });
   });
 

@@ -13,6 +13,19 @@ export interface SentryEvent {
   debug_meta?: { images?: Array<{ type?: string; code_file?: string; debug_id?: string }> };
 }
 
+/**
+ * One span as Sentry v11 streams them (`span` envelope items, Span v2): a request's transaction is
+ * its segment span (`is_segment`), the query spans are children under it.
+ */
+export interface SentrySpan {
+  name: string;
+  span_id: string;
+  parent_span_id?: string;
+  is_segment: boolean;
+  status: string;
+  attributes: Record<string, { value: unknown; type?: string }>;
+}
+
 /** One Sentry Log (an item of a `log` envelope item), as the SDK serialises it. */
 export interface SentryLog {
   level: string;
@@ -26,6 +39,7 @@ export interface FakeSentry {
   rawEnvelopes: string[];
   events(): SentryEvent[];
   logs(): SentryLog[];
+  spans(): SentrySpan[];
   waitForEvents(count: number, timeoutMs?: number): Promise<SentryEvent[]>;
   close(): Promise<void>;
 }
@@ -45,6 +59,7 @@ export async function startFakeSentry(): Promise<FakeSentry> {
   const rawEnvelopes: string[] = [];
   const events: SentryEvent[] = [];
   const logs: SentryLog[] = [];
+  const spans: SentrySpan[] = [];
   const server = createServer(async (request, response) => {
     const body = await readBody(request);
     rawEnvelopes.push(body);
@@ -53,6 +68,8 @@ export async function startFakeSentry(): Promise<FakeSentry> {
     for (let i = 1; i + 1 < lines.length; i += 2) {
       const itemHeader = JSON.parse(lines[i] as string) as { type?: string };
       if (itemHeader.type === 'event') events.push(JSON.parse(lines[i + 1] as string) as SentryEvent);
+      if (itemHeader.type === 'span')
+        spans.push(...(JSON.parse(lines[i + 1] as string) as { items: SentrySpan[] }).items);
       if (itemHeader.type === 'log') logs.push(...(JSON.parse(lines[i + 1] as string) as { items: SentryLog[] }).items);
     }
     response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
@@ -65,6 +82,7 @@ export async function startFakeSentry(): Promise<FakeSentry> {
     rawEnvelopes,
     events: () => [...events],
     logs: () => [...logs],
+    spans: () => [...spans],
     async waitForEvents(count, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       while (events.length < count) {

@@ -1,3 +1,4 @@
+import diagnostics_channel from 'node:diagnostics_channel';
 import { databaseDefaults } from '@app/env';
 import type { PoolClient } from '@neondatabase/serverless';
 import { Pool } from '@neondatabase/serverless';
@@ -44,6 +45,13 @@ export interface DatabaseOptions {
   /** Called for events worth a log line (an idle connection dropped by the server). */
   onEvent?: (event: { type: 'idle-connection-error'; error: Error }) => void;
 }
+
+/**
+ * Every statement, as a `node:diagnostics_channel` tracing channel (`start` … `asyncEnd`/`error`,
+ * context `{ text }`, never the parameters): how tracing (@app/observability) sees queries without
+ * this package knowing about Sentry.
+ */
+export const queryChannel = diagnostics_channel.tracingChannel<unknown, { text: string }>('app:db:query');
 
 // Read-only statements are safe to retry on a fresh connection; writes are not (the lost
 // connection may have committed them), so writes that want the retry go through `transaction`.
@@ -147,8 +155,12 @@ export function createDatabase({
     }
   }
 
-  const run = async <T extends Row>(client: PoolClient, text: string, params?: readonly unknown[]) =>
-    (await client.query<T>(text, params as unknown[] | undefined)).rows;
+  const run = async <T extends Row>(client: PoolClient, text: string, params?: readonly unknown[]) => {
+    const query = () => client.query<T>(text, params as unknown[] | undefined);
+    // Only a subscriber (tracing, when on) makes this cost more than one property read.
+    const result = queryChannel.hasSubscribers ? await queryChannel.tracePromise(query, { text }) : await query();
+    return result.rows;
+  };
 
   return {
     query<T extends Row = Row>(text: string, params?: readonly unknown[]) {

@@ -97,6 +97,12 @@ export const envSchema = z.object({
     z.enum(['error', 'warn', 'info', 'debug'], { error: 'must be one of error, warn, info, debug' }),
   ),
   API_TOKEN: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
+  SENTRY_TRACES_SAMPLE_RATE: z._default(
+    z.coerce
+      .number({ error: 'must be a number from 0 to 1' })
+      .check(z.minimum(0, 'must be at least 0'), z.maximum(1, 'must be at most 1')),
+    0,
+  ),
   // Build time: the source-map upload (tooling/stack/src/build-functions.ts).
   SENTRY_AUTH_TOKEN: z.optional(z.string()),
   SENTRY_ORG: z.optional(z.string()),
@@ -150,6 +156,10 @@ export const variableSpecs = {
   },
   SENTRY_SPOTLIGHT: {
     description: 'Dev only: "true" (or the sidecar URL) sends errors to Spotlight on :8969 (`pnpm dev --spotlight`).',
+  },
+  SENTRY_TRACES_SAMPLE_RATE: {
+    description:
+      'Share of requests traced (a transaction with a span per query), 0–1. Default 0: off, and the SDK stays off the cold start.',
   },
   SENTRY_AUTH_TOKEN: {
     description:

@@ -20,6 +20,11 @@ export function setReportingEnv(env: Env, release: string): void {
   });
 }
 
+/** Flushes whatever the SDK holds (a finished transaction) after the response. */
+export function flushInBackground(): void {
+  inBackground(() => {});
+}
+
 /**
  * Sends after the response — through the platform's `waitUntil` inside a request — and keeps the
  * send in `pending` for `flushObservability`. `work` gets the SDK, loaded on first use.

@@ -23,6 +23,8 @@ export interface RequestScope {
   user?: RequestUser;
   /** The platform's `context.waitUntil`: lets the Sentry flush finish after the response. */
   waitUntil?: (promise: Promise<unknown>) => void;
+  /** The request's Sentry transaction, when tracing is on (tracing.ts); query spans hang under it. */
+  span?: unknown;
 }
 
 const MAX_BREADCRUMBS = 50;

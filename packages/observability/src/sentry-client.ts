@@ -50,6 +50,9 @@ export function loadSentry(env: Env, release: string): Promise<Sentry> | undefin
       ],
       maxBreadcrumbs: 50,
       beforeSend: (event) => redact(event, env.secrets),
+      // Off (undefined) unless SENTRY_TRACES_SAMPLE_RATE is above 0 (tracing.ts).
+      tracesSampleRate: env.SENTRY_TRACES_SAMPLE_RATE > 0 ? env.SENTRY_TRACES_SAMPLE_RATE : undefined,
+      beforeSendTransaction: (event) => redact(event, env.secrets),
       // Log lines arrive redacted already (logger.ts); this also covers attributes the SDK adds.
       beforeSendLog: (logItem) => redact(logItem, env.secrets),
       beforeBreadcrumb: (breadcrumb) => redact(breadcrumb, env.secrets),

@@ -8,6 +8,8 @@ import type { ReleaseContext } from './release.ts';
 import { releaseOf } from './release.ts';
 import type { RequestScope } from './request-scope.ts';
 import { addBreadcrumb, runInRequestScope } from './request-scope.ts';
+import type { RequestTrace } from './tracing.ts';
+import { startRequestTrace } from './tracing.ts';
 
 /** The parts of Netlify's v2 `context` this wrapper uses; all optional so tests can pass `{}`. */
 export interface FunctionContext extends ReleaseContext {
@@ -51,11 +53,13 @@ export function withObservability<C extends FunctionContext>(handler: AppHandler
       const path = new URL(request.url).pathname;
       addBreadcrumb(`${request.method} ${path}`, 'http', 'info');
       let response: Response;
+      let trace: RequestTrace | undefined;
       try {
         const env: Env = getEnv(platform);
         const release = releaseOf(env, platform);
         configureLogger({ level: env.logLevel, json: env.deployContext !== 'dev', secrets: env.secrets, release });
         setReportingEnv(env, release);
+        trace = await startRequestTrace(env, release, request);
         response = await handler(request, { env, platform });
       } catch (error) {
         const status = statusOf(error);
@@ -67,6 +71,7 @@ export function withObservability<C extends FunctionContext>(handler: AppHandler
         response = answerError(error, status);
       }
       log.info(`${request.method} ${path} ${response.status} ${Math.round(performance.now() - started)}ms`);
+      trace?.finish(response.status);
       return withApiHeaders(response, request.method);
     });
   };

@@ -14,6 +14,7 @@ import { drive } from '../load/run-load.ts';
 import type { Summary } from '../load/stats.ts';
 import { summarize } from '../load/stats.ts';
 import { coldStart } from './cold-start.ts';
+import { startEnvelopeSink } from './envelope-sink.ts';
 import { compare, median, timePerCall } from './measure.ts';
 import type { InProcessRequest } from './service-time.ts';
 import { inProcessLoad } from './service-time.ts';
@@ -144,7 +145,6 @@ export async function runBench({ quick, skipNetlifyDev }: BenchOptions): Promise
     rounds,
   );
   await Promise.all([healthInstance.stop(), bareInstance.stop()]);
-  await rm(dirname(healthZip), { recursive: true, force: true });
   rows.push({
     measure: 'warm, deploy zip via its entry point: health vs bare (per request, frozen between)',
     ours: `${zipWarm.a.toFixed(2)} ms`,
@@ -153,6 +153,44 @@ export async function runBench({ quick, skipNetlifyDev }: BenchOptions): Promise
     target: '≤ 1.15×',
     met: zipWarm.ratio <= 1.15,
   });
+
+  // 2c. What opt-in tracing costs: the same health zip with SENTRY_TRACES_SAMPLE_RATE=1 against 0,
+  // both with a DSN (a local sink that answers at once): the SDK then loads before the first request.
+  const sink = await startEnvelopeSink();
+  const withDsn = { ...instanceEnv, SENTRY_DSN: sink.dsn };
+  const traced = { ...withDsn, SENTRY_TRACES_SAMPLE_RATE: '1' };
+  const tracingCold = await compare(
+    () => zipColdStart('health', healthZip, traced),
+    () => zipColdStart('health', healthZip, withDsn),
+    rounds,
+  );
+  rows.push({
+    measure: 'tracing cold: health zip, SENTRY_TRACES_SAMPLE_RATE=1 vs 0',
+    ours: `${tracingCold.a.toFixed(1)} ms`,
+    baseline: `${tracingCold.b.toFixed(1)} ms`,
+    ratio: tracingCold.ratio,
+    target: 'informative',
+    met: true,
+  });
+  const tracedInstance = zipInstances('health', healthZip, traced);
+  const untracedInstance = zipInstances('health', healthZip, withDsn);
+  await timePerCall(() => invokeOnce(tracedInstance, '/api/health'), 20);
+  await timePerCall(() => invokeOnce(untracedInstance, '/api/health'), 20);
+  const tracingWarm = await compare(
+    () => timePerCall(() => invokeOnce(tracedInstance, '/api/health'), zipIterations),
+    () => timePerCall(() => invokeOnce(untracedInstance, '/api/health'), zipIterations),
+    rounds,
+  );
+  await Promise.all([tracedInstance.stop(), untracedInstance.stop(), sink.close()]);
+  rows.push({
+    measure: 'tracing warm: health zip, SENTRY_TRACES_SAMPLE_RATE=1 vs 0 (per request, flush included)',
+    ours: `${tracingWarm.a.toFixed(2)} ms`,
+    baseline: `${tracingWarm.b.toFixed(2)} ms`,
+    ratio: tracingWarm.ratio,
+    target: 'informative',
+    met: true,
+  });
+  await rm(dirname(healthZip), { recursive: true, force: true });
 
   // 3. netlify dev: same emulator, same run, 15 clients: /api/health vs the bare function.
   if (!skipNetlifyDev) {
