@@ -6,6 +6,7 @@
 import type { DeployContext } from '@app/env';
 import { deployContexts, formatProblems, validateEnv } from '@app/env';
 import { unknownFlagVariables } from '@app/flags';
+import { sourceMapUpload } from '@app/stack/build-functions';
 import { checks, parseCommand } from '@app/stack/command';
 import { loadDotEnv } from '@app/stack/dot-env';
 
@@ -42,3 +43,5 @@ if (report.errors.length > 0) {
   process.exit(1);
 }
 console.log(`Environment is valid for ${context}.`);
+// Build-time variables are not a function's concern; say what the build would do with them.
+if (context !== 'dev') console.log(`Build time: ${sourceMapUpload().note}.`);

@@ -90,6 +90,9 @@ describe('redaction, end to end through the real Sentry SDK', () => {
 
     expect(response.status).toBe(500);
     expect(event?.breadcrumbs?.some((crumb) => crumb.message?.startsWith('upstream said'))).toBe(true);
+    // The warn and the error line also went out as Sentry Logs, so the check below covers them.
+    expect(sentry.logs().map((logItem) => logItem.level)).toEqual(expect.arrayContaining(['warn', 'error']));
+    expect(sentry.logs().some((logItem) => logItem.body.startsWith('upstream said'))).toBe(true);
     const everything = [body, ...printed, ...sentry.rawEnvelopes].join('\n');
     for (const [shape, canary] of Object.entries(shapes)) expect(everything, shape).not.toContain(canary);
   });
