@@ -107,4 +107,16 @@ describe('a function whose query waits past DB_QUEUE_TIMEOUT_MS', () => {
       },
     });
   });
+
+  it("should count this app's connections across instances, from the server's view", async () => {
+    const before = (await get()).body.checks['database:serverConnections']?.[0];
+    expect(before).toMatchObject({ status: 'pass', max: expect.any(Number) });
+    // Three other "instances": pools of their own, with the functions' application_name.
+    const others = Array.from({ length: 3 }, () => testDb.create({ applicationName: 'app-functions', max: 1 }));
+    await Promise.all(others.map((other) => other.query('select 1')));
+    const after = (await get()).body.checks['database:serverConnections']?.[0];
+    await Promise.all(others.map((other) => other.end()));
+    expect(after?.observedValue).toBeGreaterThanOrEqual((before?.observedValue ?? 0) + 3);
+    expect(after?.total).toBeGreaterThanOrEqual(after?.observedValue ?? 0);
+  });
 });

@@ -5,6 +5,13 @@ export type HealthStatus = 'pass' | 'warn' | 'fail';
 /** A ping slower than this eats half of the p99 budget (500 ms) on its own: `warn`. */
 export const SLOW_RESPONSE_MS = 250;
 
+/**
+ * Past this share of the server's `max_connections` held by this app (every instance together):
+ * `warn` — new instances are close to being refused connections. Never `fail` on its own: the
+ * server still answers, and frozen instances' idle connections count here until they retire.
+ */
+export const SERVER_CONNECTIONS_WARN_FRACTION = 0.8;
+
 /** draft-inadarei-api-health-check body. */
 export interface HealthReport {
   status: HealthStatus;
@@ -36,6 +43,21 @@ export interface HealthReport {
         max: number;
       },
     ];
+    /** The database server's view, across every instance (absent when it could not be read). */
+    'database:serverConnections'?: [
+      {
+        componentType: 'datastore';
+        /** This app's client connections (`application_name`), all instances together. */
+        observedValue: number;
+        observedUnit: 'connections';
+        status: HealthStatus;
+        time: string;
+        /** Every client connection the server holds, any application. */
+        total: number;
+        /** The server's `max_connections`. */
+        max: number;
+      },
+    ];
   };
 }
 
@@ -53,8 +75,11 @@ export function buildHealthReport(ping: PingResult, pool: PoolMetrics | undefine
   const metrics = pool ?? { active: 0, idle: 0, waiting: 0, total: 0, max: 0 };
   const poolStatus: HealthStatus =
     pool === undefined ? 'fail' : metrics.waiting > 0 || metrics.active >= metrics.max ? 'warn' : 'pass';
+  const server = ping.serverConnections;
+  const serverStatus: HealthStatus =
+    server !== undefined && server.app >= server.max * SERVER_CONNECTIONS_WARN_FRACTION ? 'warn' : 'pass';
   return {
-    status: worst(responseStatus, poolStatus),
+    status: worst(responseStatus, poolStatus, serverStatus),
     version: '1',
     releaseId,
     description: 'Proposals API',
@@ -84,6 +109,21 @@ export function buildHealthReport(ping: PingResult, pool: PoolMetrics | undefine
           max: metrics.max,
         },
       ],
+      ...(server === undefined
+        ? {}
+        : {
+            'database:serverConnections': [
+              {
+                componentType: 'datastore',
+                observedValue: server.app,
+                observedUnit: 'connections',
+                status: serverStatus,
+                time,
+                total: server.total,
+                max: server.max,
+              },
+            ] as const,
+          }),
     },
   };
 }

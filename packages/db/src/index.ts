@@ -5,5 +5,5 @@ export { getDatabase } from './default-database.ts';
 export { configureDriver, isLocalDatabase } from './driver-config.ts';
 export { DatabaseQueryError, DatabaseUnavailableError, PoolTimeoutError, QueryTimeoutError } from './errors.ts';
 export type { PoolMetrics } from './metrics.ts';
-export type { PingResult } from './ping.ts';
+export type { PingResult, ServerConnections } from './ping.ts';
 export { pingDatabase } from './ping.ts';

@@ -6,11 +6,51 @@ export interface PingResult {
   responseTimeMs: number;
   /** Name of the error when not ok (never the driver's message). */
   errorName?: string;
+  /** The server's view, across every instance; absent when it could not be read in time. */
+  serverConnections?: ServerConnections;
 }
 
-/** Runs `select 1` and never takes longer than `timeoutMs`, even against a hung database. */
+/** Client connections the database server holds: this app's (by `application_name`) and all. */
+export interface ServerConnections {
+  app: number;
+  total: number;
+  /** The server's `max_connections`. */
+  max: number;
+}
+
+// Each function instance has a pool of its own, so only the server sees the whole app. One cheap
+// catalog read; `application_name` is the one this pool sets (`app-functions` by default).
+const serverConnectionsSql = `select
+  count(*) filter (where application_name = current_setting('application_name'))::int as app,
+  count(*)::int as total,
+  current_setting('max_connections')::int as max
+from pg_stat_activity where backend_type = 'client backend'`;
+
+/**
+ * Runs `select 1`, then — with what is left of `timeoutMs` — reads the server's connection counts;
+ * never takes longer than `timeoutMs`, even against a hung database. The counts are extra: when
+ * they cannot be read (a role without access, time up) the ping still stands.
+ */
 export async function pingDatabase(database: Database, timeoutMs = 2_000): Promise<PingResult> {
   const started = performance.now();
+  const { value: _none, ...result } = await bounded(
+    database.query('select 1').then(() => undefined),
+    timeoutMs,
+    started,
+  );
+  if (!result.ok) return result;
+  const left = timeoutMs - (performance.now() - started);
+  const counts = await bounded(
+    database.query<ServerConnections & Record<string, unknown>>(serverConnectionsSql),
+    left,
+    performance.now(),
+  ).catch(() => undefined);
+  const row = counts?.ok ? counts.value?.[0] : undefined;
+  return row ? { ...result, serverConnections: { app: row.app, total: row.total, max: row.max } } : result;
+}
+
+/** `work` raced against a timer; the result carries the time from `started`. */
+async function bounded<T>(work: Promise<T>, timeoutMs: number, started: number): Promise<PingResult & { value?: T }> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<PingResult>((resolve) => {
     timer = setTimeout(
@@ -18,8 +58,8 @@ export async function pingDatabase(database: Database, timeoutMs = 2_000): Promi
       timeoutMs,
     );
   });
-  const ping = database.query('select 1').then(
-    () => ({ ok: true, responseTimeMs: performance.now() - started }),
+  const ping = work.then(
+    (value) => ({ ok: true, responseTimeMs: performance.now() - started, value }),
     (error: unknown) => ({
       ok: false,
       responseTimeMs: performance.now() - started,
@@ -27,7 +67,7 @@ export async function pingDatabase(database: Database, timeoutMs = 2_000): Promi
     }),
   );
   try {
-    return await Promise.race([ping, timeout]);
+    return await Promise.race<PingResult & { value?: T }>([ping, timeout]);
   } finally {
     clearTimeout(timer);
   }

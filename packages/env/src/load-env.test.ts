@@ -30,6 +30,27 @@ describe('validateEnv', () => {
     expect(warnings.map((w) => w.variable)).toEqual(['SENTRY_DSN']);
   });
 
+  it('should take Netlify Database (NETLIFY_DB_URL) when DATABASE_URL is unset, and your own Neon when both are', () => {
+    const netlifyDb =
+      'postgresql://netlify:db-pass@ep-netlify-456-pooler.us-east-2.aws.neon.tech/netlify?sslmode=require';
+    const { DATABASE_URL: _own, ...withoutOwn } = remote;
+    const fromNetlify = validateEnv({ ...withoutOwn, NETLIFY_DB_URL: netlifyDb }, 'production');
+    expect(fromNetlify.errors).toEqual([]);
+    expect(fromNetlify.env).toMatchObject({ DATABASE_URL: netlifyDb, databaseSource: 'NETLIFY_DB_URL' });
+    expect(fromNetlify.env?.secrets).toContain(netlifyDb);
+    const both = validateEnv({ ...remote, NETLIFY_DB_URL: netlifyDb }, 'production');
+    expect(both.env).toMatchObject({ DATABASE_URL: remote.DATABASE_URL, databaseSource: 'DATABASE_URL' });
+  });
+
+  it('should name both database variables when neither is set, and refuse either on localhost in production', () => {
+    const { DATABASE_URL: _own, ...withoutOwn } = remote;
+    expect(validateEnv(withoutOwn, 'deploy-preview').errors).toEqual([
+      { variable: 'DATABASE_URL', message: 'is required in deploy-preview (or NETLIFY_DB_URL)' },
+    ]);
+    const local = validateEnv({ ...withoutOwn, NETLIFY_DB_URL: 'postgres://u:p@127.0.0.1:5432/db' }, 'production');
+    expect(local.errors.map((e) => e.variable)).toEqual(['NETLIFY_DB_URL']);
+  });
+
   it('should collect invalid values together with missing ones', () => {
     const { errors } = validateEnv(
       { ...remote, DB_POOL_MAX: 'lots', LOG_LEVEL: 'verbose', API_TOKEN: undefined },

@@ -22,6 +22,8 @@ export interface Env extends EnvVariables {
   features: Readonly<Record<string, boolean>>;
   /** Values of variables marked sensitive, for redaction. */
   secrets: readonly string[];
+  /** Where `DATABASE_URL` came from: set itself, or Netlify Database's `NETLIFY_DB_URL`. */
+  databaseSource: 'DATABASE_URL' | 'NETLIFY_DB_URL' | undefined;
 }
 
 export interface EnvReport {
@@ -72,8 +74,12 @@ export function validateEnv(source: EnvSource, context: DeployContext): EnvRepor
   for (const [name, spec] of Object.entries(variableSpecs) as [VariableName, (typeof variableSpecs)[VariableName]][]) {
     if (input[name] !== undefined) continue;
     const requiredIn: readonly DeployContext[] | undefined = 'requiredIn' in spec ? spec.requiredIn : undefined;
-    if (requiredIn?.includes(context)) errors.push({ variable: name, message: `is required in ${context}` });
-    else if (context === 'dev' && 'devFallback' in spec)
+    const alternative: VariableName | undefined = 'alternative' in spec ? spec.alternative : undefined;
+    if (alternative !== undefined && input[alternative] !== undefined) continue;
+    if (requiredIn?.includes(context)) {
+      const or = alternative === undefined ? '' : ` (or ${alternative})`;
+      errors.push({ variable: name, message: `is required in ${context}${or}` });
+    } else if (context === 'dev' && 'devFallback' in spec)
       warnings.push({ variable: name, message: `is not set: ${spec.devFallback}` });
     else if (isDeployed(context) && 'devFallback' in spec)
       warnings.push({ variable: name, message: `is not set in ${context}` });
@@ -123,6 +129,9 @@ export function validateEnv(source: EnvSource, context: DeployContext): EnvRepor
   const values = parsed.data;
   const env: Env = {
     ...values,
+    // Your own Neon project wins; else Netlify Database. Everything downstream reads DATABASE_URL.
+    DATABASE_URL: values.DATABASE_URL ?? values.NETLIFY_DB_URL,
+    databaseSource: values.DATABASE_URL ? 'DATABASE_URL' : values.NETLIFY_DB_URL ? 'NETLIFY_DB_URL' : undefined,
     API_TOKEN: values.API_TOKEN ?? (context === 'dev' ? DEV_API_TOKEN : undefined),
     deployContext: context,
     logLevel: values.LOG_LEVEL ?? (context === 'dev' ? 'debug' : 'warn'),

@@ -10,6 +10,8 @@ export interface VariableSpec {
   sensitive?: boolean;
   /** Contexts in which a missing value is an error. */
   requiredIn?: readonly DeployContext[];
+  /** A variable that stands in for this one when it is missing (then neither is an error). */
+  alternative?: VariableName;
   /** In `dev`, what happens when it is missing (printed once as a warning). */
   devFallback?: string;
   /** A URL: must not point at this machine in production. */
@@ -76,6 +78,7 @@ export const databaseDefaults = {
  */
 export const envSchema = z.object({
   DATABASE_URL: z.optional(postgresUrl),
+  NETLIFY_DB_URL: z.optional(postgresUrl),
   DB_POOL_MAX: wholeNumber(databaseDefaults.DB_POOL_MAX, 1, 100),
   DB_CONNECT_TIMEOUT_MS: milliseconds(databaseDefaults.DB_CONNECT_TIMEOUT_MS, 100, 60_000),
   DB_IDLE_TIMEOUT_MS: milliseconds(databaseDefaults.DB_IDLE_TIMEOUT_MS, 100, 600_000),
@@ -121,10 +124,11 @@ export type VariableName = keyof EnvVariables;
 export const variableSpecs = {
   DATABASE_URL: {
     description:
-      'PostgreSQL URL. Production: Neon pooled (-pooler) URL. `pnpm dev` starts an embedded database when unset.',
+      'PostgreSQL URL, your own Neon project: the pooled (-pooler) URL. Unset: Netlify Database (NETLIFY_DB_URL); `pnpm dev` starts an embedded one.',
     sensitive: true,
     url: true,
     requiredIn: deployedContexts,
+    alternative: 'NETLIFY_DB_URL',
     devFallback: 'database calls answer 503 until it is set (`pnpm dev` sets it for you)',
     example: 'postgresql://app:password@ep-example-123456-pooler.eu-central-1.aws.neon.tech/app?sslmode=require',
   },
@@ -187,6 +191,13 @@ export const variableSpecs = {
     requiredIn: deployedContexts,
     devFallback: 'write endpoints accept the token "dev-token-not-for-production"',
     example: 'replace-with-a-long-random-token',
+  },
+  NETLIFY_DB_URL: {
+    description:
+      'Netlify Database: set by Netlify (per deploy, a branch per preview) and by netlify dev; used when DATABASE_URL is unset.',
+    sensitive: true,
+    url: true,
+    platform: true,
   },
   COMMIT_REF: {
     description: 'Release id; set by Netlify builds (baked into the bundles) and netlify dev — not needed by hand.',
