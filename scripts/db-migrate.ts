@@ -1,24 +1,24 @@
 /**
- * `pnpm db:migrate [--down [--count N]]`: applies pending migrations in migrations/ to DATABASE_URL
- * (this shell's, else .env's). Use Neon's direct endpoint, not the -pooler one: a pre-deploy step.
+ * `pnpm db:migrate [--to <name>]`: applies pending migrations in netlify/database/migrations to
+ * DATABASE_URL (this shell's, else .env's), as Netlify Database's deploy applies them. For your own
+ * Neon project: use its direct endpoint, not the -pooler one, as a pre-deploy step.
  */
-import { checks, parseCommand } from '@app/stack/command';
+import { parseCommand } from '@app/stack/command';
 import { loadDotEnv } from '@app/stack/dot-env';
 import { migrate } from '@app/stack/migrate';
 
 const { values } = parseCommand({
   name: 'pnpm db:migrate',
-  summary: 'applies pending migrations in migrations/ to DATABASE_URL (Neon: the direct, non-pooler URL)',
+  summary:
+    'applies pending migrations in netlify/database/migrations to DATABASE_URL (Neon: the direct, non-pooler URL); forward-only',
   options: {
-    down: { type: 'boolean', default: false, description: 'undo migrations instead (the last one unless --count)' },
-    count: {
+    to: {
       type: 'string',
-      valueName: '<n>',
-      description: 'how many migrations to apply or undo (default: all pending up, one down)',
-      check: checks.integer(1, 10_000),
+      valueName: '<name>',
+      description: 'apply up to and including this migration (its folder name or number)',
     },
   },
-  examples: ['pnpm db:migrate', 'DATABASE_URL=postgres://… pnpm db:migrate --down --count 1'],
+  examples: ['pnpm db:migrate', 'DATABASE_URL=postgres://… pnpm db:migrate --to 1764057600000'],
   exitCodes: { 1: 'DATABASE_URL is not set, or a migration failed' },
 });
 loadDotEnv();
@@ -29,17 +29,12 @@ if (!databaseUrl) {
 }
 
 try {
-  const applied = await migrate({
-    databaseUrl,
-    direction: values.down ? 'down' : 'up',
-    count: values.count === undefined ? undefined : Number(values.count),
-    log: () => {},
-  });
+  const applied = await migrate({ databaseUrl, to: values.to });
   const host = new URL(databaseUrl).host;
   console.log(
     applied.length === 0
       ? `Migrations: ${host} is up to date.`
-      : `Migrations ${values.down ? 'undone' : 'applied'} on ${host}: ${applied.map((m) => m.name).join(', ')}`,
+      : `Migrations applied on ${host}: ${applied.join(', ')}`,
   );
 } catch (error) {
   // The message only: a driver's stack can include the connection string.

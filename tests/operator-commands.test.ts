@@ -124,7 +124,7 @@ describe('pnpm check-env', () => {
 const commands: [script: string, options: string[]][] = [
   ['dev', ['--port', '--host', '--spotlight']],
   ['check-env', ['--context']],
-  ['db-migrate', ['--down', '--count']],
+  ['db-migrate', ['--to']],
   ['smoke', ['<base-url>', '--sentry', '--timeout']],
   ['rollback', ['--site']],
   [
@@ -163,7 +163,7 @@ describe('every operator command', () => {
     ['serve', ['--context', 'dev']],
     ['load', ['--scenario', 'nope']],
     ['load', ['--target', 'ftp://x']],
-    ['db-migrate', ['--count']],
+    ['db-migrate', ['--to']],
     ['smoke', []],
     ['smoke', ['not-a-url']],
   ])('pnpm %s %j should exit 2 with one line naming the problem', async (script, args) => {

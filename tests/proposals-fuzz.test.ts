@@ -13,7 +13,7 @@ const knownIds: string[] = [];
 
 beforeAll(async () => {
   testDb = await useTestDatabase();
-  await migrate({ databaseUrl: testDb.url, log: () => {} });
+  await migrate({ databaseUrl: testDb.url });
   Object.assign(process.env, {
     CONTEXT: 'dev',
     DATABASE_URL: testDb.url,

@@ -59,8 +59,8 @@ export async function startLocalDatabase({ proxyPort, embedded, guard }: LocalDa
   if (isLocalDatabase(process.env.DATABASE_URL)) {
     recordInDevLock({ databaseUrl: process.env.DATABASE_URL });
     try {
-      const applied = await migrate({ databaseUrl: process.env.DATABASE_URL, log: () => {} });
-      migrations = applied.length === 0 ? 'up to date' : `applied ${applied.map((m) => m.name).join(', ')}`;
+      const applied = await migrate({ databaseUrl: process.env.DATABASE_URL });
+      migrations = applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`;
     } catch (error) {
       // Keep serving: /api/health will say what is wrong, and a restart migrates once it is back.
       migrations = `NOT applied: ${error instanceof Error ? error.message : error}`;

@@ -58,7 +58,7 @@ export async function runBench({ quick, skipNetlifyDev }: BenchOptions): Promise
     API_TOKEN: token,
   };
   Object.assign(process.env, functionEnv);
-  await migrate({ databaseUrl, log: () => {} });
+  await migrate({ databaseUrl });
 
   // The same bundles Netlify packages, and the baseline built the same way.
   await buildFunctions();

@@ -1,4 +1,4 @@
--- Up Migration
+-- Forward-only (Netlify Database applies migrations in name order, each once, in a transaction).
 create table proposals (
   id uuid primary key default gen_random_uuid(),
   title text not null check (char_length(title) between 1 and 200),
@@ -13,6 +13,3 @@ create table proposals (
 -- Newest first, with id as the tie-breaker of the keyset cursor; one index per list query.
 create index proposals_created_idx on proposals (created_at desc, id desc);
 create index proposals_status_created_idx on proposals (status, created_at desc, id desc);
-
--- Down Migration
-drop table proposals;
