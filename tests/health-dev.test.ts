@@ -76,10 +76,16 @@ describe('pnpm dev with no DATABASE_URL', () => {
   });
   afterAll(() => app?.stop());
 
-  it('should start the embedded PostgreSQL and pass', async () => {
-    expect(app.output()).toContain('embedded PostgreSQL (PGlite');
+  it("should serve from netlify dev's local Netlify Database, migrated, starting no database of its own", async () => {
+    expect(app.output()).toMatch(
+      /database {8}Netlify Database, netlify dev's local one \(data in \.netlify\/db\) at postgres/,
+    );
+    expect(app.output()).toMatch(/migrations {6}(applied 1764057600000_create-proposals|up to date)/);
+    expect(app.output()).not.toContain('PGlite');
     const response = await fetch(`${app.baseUrl}/api/health`);
     expect(response.status).toBe(200);
     expect(healthBody.parse(await response.json()).status).toBe('pass');
+    // The migrations are there: the API reads the table.
+    expect((await fetch(`${app.baseUrl}/api/proposals`)).status).toBe(200);
   });
 });

@@ -124,12 +124,12 @@ export type VariableName = keyof EnvVariables;
 export const variableSpecs = {
   DATABASE_URL: {
     description:
-      'PostgreSQL URL, your own Neon project: the pooled (-pooler) URL. Unset: Netlify Database (NETLIFY_DB_URL); `pnpm dev` starts an embedded one.',
+      "PostgreSQL URL, your own Neon project: the pooled (-pooler) URL. Unset: Netlify Database (NETLIFY_DB_URL), in `pnpm dev` netlify dev's local one.",
     sensitive: true,
     url: true,
     requiredIn: deployedContexts,
     alternative: 'NETLIFY_DB_URL',
-    devFallback: 'database calls answer 503 until it is set (`pnpm dev` sets it for you)',
+    devFallback: "`pnpm dev` uses netlify dev's local Netlify Database (NETLIFY_DB_URL)",
     example: 'postgresql://app:password@ep-example-123456-pooler.eu-central-1.aws.neon.tech/app?sslmode=require',
   },
   DB_POOL_MAX: {

@@ -5,7 +5,7 @@ import { loadDotEnv } from './dot-env.ts';
 import { freePort, isPortFree } from './free-port.ts';
 import { startFrontDoor } from './front-door.ts';
 import { startLifeline } from './lifeline.ts';
-import { startLocalDatabase } from './local-database.ts';
+import { maskPassword, migrateLocal, netlifyDevDatabaseUrl, startLocalDatabase } from './local-database.ts';
 import { loopbackOnlyPreload, spawnNetlifyDev, stopProcessGroup, waitForHttp } from './netlify-dev.ts';
 import { startSpotlight } from './spotlight.ts';
 
@@ -19,7 +19,7 @@ export interface DevStackOptions {
 }
 
 /**
- * `pnpm dev`'s whole stack: an embedded PostgreSQL when no DATABASE_URL is set, migrations, the
+ * `pnpm dev`'s whole stack: netlify dev's local Netlify Database when no DATABASE_URL is set, migrations, the
  * WebSocket proxy, the bundler in watch mode, netlify dev on an internal port and the front door.
  * It takes over the process: it prints the banner once everything answers, and stops everything
  * (then exits) on Ctrl-C, SIGTERM, SIGHUP, an unexpected error, or any part of it dying; a
@@ -70,9 +70,12 @@ export async function runDevStack({ port, host, spotlight: withSpotlight }: DevS
 
   try {
     const proxyAddress = process.env.DB_WS_PROXY ?? databaseDefaults.DB_WS_PROXY;
-    const local = await startLocalDatabase({ proxyPort: Number(proxyAddress.split(':')[1]), embedded: 'pglite' });
+    const local = await startLocalDatabase({
+      proxyPort: Number(proxyAddress.split(':')[1]),
+      embedded: 'netlify-dev',
+    });
     stops.push(...local.stops);
-    const { description: database, migrations } = local;
+    let { description: database, migrations } = local;
     const proxy = { port: local.proxyPort };
 
     const report = validateEnv(process.env, 'dev');
@@ -105,6 +108,14 @@ export async function runDevStack({ port, host, spotlight: withSpotlight }: DevS
     netlify.once('exit', (code) => void stopAll(code ?? 1));
 
     await waitForHttp(`http://127.0.0.1:${netlifyPort}/api/health`);
+    if (database === undefined) {
+      // No DATABASE_URL: the functions use netlify dev's own local Netlify Database (NETLIFY_DB_URL).
+      const url = await netlifyDevDatabaseUrl();
+      database = url
+        ? `Netlify Database, netlify dev's local one (data in .netlify/db) at ${maskPassword(url)}`
+        : 'none: netlify dev started no local Netlify Database (set DATABASE_URL)';
+      migrations = url ? await migrateLocal(url) : 'not applied';
+    }
     const frontDoor = await startFrontDoor({ host, port, upstreamPort: netlifyPort });
     stops.push(frontDoor.close);
     frontDoor.server.once('close', () => void stopAll(1));
