@@ -21,15 +21,27 @@ const { values } = parseCommand({
       description: deployContexts.join(' | '),
       check: checks.oneOf(deployContexts),
     },
+    'netlify-db': {
+      type: 'boolean',
+      default: false,
+      description:
+        'the site uses Netlify Database: NETLIFY_DB_URL is set by Netlify at runtime, so DATABASE_URL may be unset',
+    },
   },
-  examples: ['pnpm check-env --context production', 'pnpm check-env --context deploy-preview'],
+  examples: [
+    'pnpm check-env --context production',
+    'pnpm check-env --context deploy-preview',
+    'pnpm check-env --context production --netlify-db',
+  ],
   exitCodes: { 1: 'the environment is not valid for that context' },
 });
 const context = values.context as DeployContext;
 
 // The shell wins over .env, as with netlify dev.
 loadDotEnv();
-const report = validateEnv({ ...process.env, CONTEXT: context }, context);
+const report = validateEnv({ ...process.env, CONTEXT: context }, context, {
+  providedAtRuntime: values['netlify-db'] ? ['NETLIFY_DB_URL'] : [],
+});
 
 const warnings = [...report.warnings];
 if (report.env) {

@@ -123,7 +123,7 @@ describe('pnpm check-env', () => {
 /** Every `pnpm <command>` backed by a script of ours, with the options its --help must name. */
 const commands: [script: string, options: string[]][] = [
   ['dev', ['--port', '--host', '--spotlight']],
-  ['check-env', ['--context']],
+  ['check-env', ['--context', '--netlify-db']],
   ['db-migrate', ['--to']],
   ['smoke', ['<base-url>', '--sentry', '--timeout']],
   ['rollback', ['--site']],

@@ -51,6 +51,11 @@ describe('validateEnv', () => {
     expect(local.errors.map((e) => e.variable)).toEqual(['NETLIFY_DB_URL']);
   });
 
+  it('should let a check count NETLIFY_DB_URL as provided by the platform at runtime', () => {
+    const { DATABASE_URL: _own, ...withoutOwn } = remote;
+    expect(validateEnv(withoutOwn, 'production', { providedAtRuntime: ['NETLIFY_DB_URL'] }).errors).toEqual([]);
+  });
+
   it('should collect invalid values together with missing ones', () => {
     const { errors } = validateEnv(
       { ...remote, DB_POOL_MAX: 'lots', LOG_LEVEL: 'verbose', API_TOKEN: undefined },

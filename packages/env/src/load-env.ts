@@ -62,7 +62,19 @@ const isDeployed = (context: DeployContext) => deployedContexts.includes(context
  * Validates `source` for `context` and collects every problem at once (t3-env's habit).
  * Pure: prints nothing and throws nothing, so `pnpm check-env` and tests can use it directly.
  */
-export function validateEnv(source: EnvSource, context: DeployContext): EnvReport {
+export function validateEnv(
+  source: EnvSource,
+  context: DeployContext,
+  {
+    providedAtRuntime = [],
+  }: {
+    /**
+     * Variables the platform sets at runtime that this check cannot see (`pnpm check-env
+     * --netlify-db`: NETLIFY_DB_URL): they count as present for what is required.
+     */
+    providedAtRuntime?: readonly VariableName[];
+  } = {},
+): EnvReport {
   const errors: EnvProblem[] = [];
   const warnings: EnvProblem[] = [];
   const input: Record<string, string> = {};
@@ -75,7 +87,8 @@ export function validateEnv(source: EnvSource, context: DeployContext): EnvRepor
     if (input[name] !== undefined) continue;
     const requiredIn: readonly DeployContext[] | undefined = 'requiredIn' in spec ? spec.requiredIn : undefined;
     const alternative: VariableName | undefined = 'alternative' in spec ? spec.alternative : undefined;
-    if (alternative !== undefined && input[alternative] !== undefined) continue;
+    const present = (variable: VariableName) => input[variable] !== undefined || providedAtRuntime.includes(variable);
+    if (present(name) || (alternative !== undefined && present(alternative))) continue;
     if (requiredIn?.includes(context)) {
       const or = alternative === undefined ? '' : ` (or ${alternative})`;
       errors.push({ variable: name, message: `is required in ${context}${or}` });
