@@ -2,15 +2,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repositoryRoot } from '@app/stack/netlify-dev';
-import { runProcess } from '@app/stack/run-process';
+import { zipsDir } from '@app/runtime/zips';
 import extract from 'extract-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
 import { runScript } from './support/run-script.ts';
-
-const builtDir = join(repositoryRoot, '.netlify/functions');
+import { runInUnpackedZip } from './support/unpacked-zip.ts';
 
 /** Imports the unpacked function in a fresh Node process and calls it once; prints status and body. */
 const invoke = `
@@ -38,48 +36,29 @@ describe('pnpm build', () => {
     // Outside the repository: nothing can resolve from the workspace's node_modules.
     const dir = await mkdtemp(join(tmpdir(), `bundle-${name}-`));
     unpacked.push(dir);
-    await extract(join(builtDir, `${name}.zip`), { dir });
+    await extract(join(zipsDir, `${name}.zip`), { dir });
     return dir;
   }
 
   async function call(name: string, path: string, env: Record<string, string> = {}, method = 'GET') {
     const dir = await unpack(name);
-    const result = await runProcess(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        invoke,
-        join(dir, 'dist/functions', `${name}.mjs`),
-        `http://localhost${path}`,
-        method,
-      ],
-      {
-        cwd: dir,
-        env: {
-          PATH: process.env.PATH,
-          CONTEXT: 'dev',
-          LOG_LEVEL: 'error',
-          DATABASE_URL: testDb.url,
-          DB_WS_PROXY: testDb.wsProxy,
-          ...env,
-        },
-      },
-    );
-    expect(result.code, result.stderr).toBe(0);
-    return {
+    const result = await runInUnpackedZip<{ status: number; body: string }>(
       dir,
-      ...(JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { status: number; body: string }),
-    };
+      name,
+      invoke,
+      [`http://localhost${path}`, method],
+      { DATABASE_URL: testDb.url, DB_WS_PROXY: testDb.wsProxy, ...env },
+    );
+    return { dir, ...result };
   }
 
   it('should package one zip per function, with the workspace packages bundled in', () => {
-    const zips = readdirSync(builtDir).filter((file) => file.endsWith('.zip'));
+    const zips = readdirSync(zipsDir).filter((file) => file.endsWith('.zip'));
     expect(zips.sort()).toEqual(['debug-error.zip', 'health.zip', 'proposals.zip']);
   });
 
   it("should carry the proposals function's rate limit into the deploy manifest as Netlify's traffic rule", () => {
-    const manifest = JSON.parse(readFileSync(join(builtDir, 'manifest.json'), 'utf8')) as {
+    const manifest = JSON.parse(readFileSync(join(zipsDir, 'manifest.json'), 'utf8')) as {
       functions: { name: string; trafficRules?: unknown }[];
     };
     const rules = Object.fromEntries(manifest.functions.map((fn) => [fn.name, fn.trafficRules]));

@@ -6,18 +6,19 @@ import { join } from 'node:path';
 import { zipsDir } from '@app/runtime/zips';
 import { functionsBuildDir } from '@app/stack/build-functions';
 import { repositoryRoot } from '@app/stack/netlify-dev';
-import { runProcess } from '@app/stack/run-process';
 import extract from 'extract-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
 import type { DevServer } from './support/dev-server.ts';
-import { startDevServer } from './support/dev-server.ts';
+import { startServe } from './support/dev-server.ts';
 import type { FakeSentry, SentryLog, SentrySpan } from './support/fake-sentry.ts';
 import { startFakeSentry } from './support/fake-sentry.ts';
 import type { FakeSentryApi } from './support/fake-sentry-api.ts';
 import { startFakeSentryApi } from './support/fake-sentry-api.ts';
 import { runScript } from './support/run-script.ts';
+import { runInUnpackedZip } from './support/unpacked-zip.ts';
+import { waitFor } from './support/wait-for.ts';
 
 // What an on-call engineer gets from the deployed bundles: the release on every event, log line and
 // health answer; source maps uploaded by Sentry's own plugin and matched by debug ID; warn/error
@@ -48,15 +49,12 @@ console.log(JSON.stringify({ status: response.status, sentryImported }));
 process.exit(0);
 `;
 
-async function waitForLog(sentry: FakeSentry, accept: (log: SentryLog) => boolean): Promise<SentryLog> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const found = sentry.logs().find(accept);
-    if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no matching Sentry log; got ${JSON.stringify(sentry.logs())}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const waitForLog = (sentry: FakeSentry, accept: (log: SentryLog) => boolean) =>
+  waitFor(
+    () => sentry.logs(),
+    (logs) => logs.some(accept),
+    'a matching Sentry log',
+  ).then((logs) => logs.find(accept) as SentryLog);
 
 describe('release and Sentry Logs in the deployed bundles', () => {
   let testDb: TestDatabase;
@@ -115,30 +113,18 @@ describe('release and Sentry Logs in the deployed bundles', () => {
 
   it('should not import the Sentry SDK for a request that neither warns nor fails, and should for one that fails', async () => {
     const call = async (name: string, path: string) => {
-      const result = await runProcess(
-        process.execPath,
-        [
-          '--input-type=module',
-          '-e',
-          probe,
-          join(unpacked, name, 'dist/functions', `${name}.mjs`),
-          `http://localhost${path}`,
-        ],
+      return runInUnpackedZip<{ status: number; sentryImported: boolean }>(
+        join(unpacked, name),
+        name,
+        probe,
+        [`http://localhost${path}`],
         {
-          cwd: join(unpacked, name),
-          env: {
-            PATH: process.env.PATH,
-            CONTEXT: 'dev',
-            LOG_LEVEL: 'error',
-            DATABASE_URL: testDb.url,
-            DB_WS_PROXY: testDb.wsProxy,
-            SENTRY_DSN: sentry.dsn,
-            FEATURE_DEBUG_ERROR_ENABLED: 'true',
-          },
+          DATABASE_URL: testDb.url,
+          DB_WS_PROXY: testDb.wsProxy,
+          SENTRY_DSN: sentry.dsn,
+          FEATURE_DEBUG_ERROR_ENABLED: 'true',
         },
       );
-      expect(result.code, result.stderr).toBe(0);
-      return JSON.parse(result.stdout.trim().split('\n').at(-1) ?? '{}') as { status: number; sentryImported: boolean };
     };
     const envelopesBefore = sentry.rawEnvelopes.length;
     expect(await call('health', '/api/health')).toEqual({ status: 200, sentryImported: false });
@@ -147,19 +133,14 @@ describe('release and Sentry Logs in the deployed bundles', () => {
     expect(await call('debug-error', '/api/debug/error')).toEqual({ status: 500, sentryImported: true });
   });
 
+  /** `pnpm serve` on the built zips, reporting to the receiver, with `env` on top. */
+  const serveReporting = (env: Record<string, string>) =>
+    startServe({ DATABASE_URL: testDb.url, API_TOKEN: token, SENTRY_DSN: sentry.dsn, LOG_LEVEL: 'error', ...env });
+
   describe('served as deployed', () => {
     let server: DevServer;
     beforeAll(async () => {
-      server = await startDevServer(
-        {
-          DATABASE_URL: testDb.url,
-          API_TOKEN: token,
-          SENTRY_DSN: sentry.dsn,
-          FEATURE_DEBUG_ERROR_ENABLED: 'true',
-          LOG_LEVEL: 'error',
-        },
-        { command: 'serve', args: ['--no-build', '--quiet'] },
-      );
+      server = await serveReporting({ FEATURE_DEBUG_ERROR_ENABLED: 'true' });
     });
     afterAll(() => server?.stop());
 
@@ -194,27 +175,19 @@ describe('release and Sentry Logs in the deployed bundles', () => {
   describe('with SENTRY_TRACES_SAMPLE_RATE=1', () => {
     let server: DevServer;
     beforeAll(async () => {
-      server = await startDevServer(
-        {
-          DATABASE_URL: testDb.url,
-          API_TOKEN: token,
-          SENTRY_DSN: sentry.dsn,
-          SENTRY_TRACES_SAMPLE_RATE: '1',
-          LOG_LEVEL: 'error',
-        },
-        { command: 'serve', args: ['--no-build', '--quiet'] },
-      );
+      server = await serveReporting({ SENTRY_TRACES_SAMPLE_RATE: '1' });
     });
     afterAll(() => server?.stop());
 
     it('should send each request as a transaction (segment span) with a span per database query', async () => {
       expect((await fetch(new URL('/api/proposals?limit=5', server.baseUrl))).status).toBe(200);
       const isRequest = (span: SentrySpan) => span.is_segment && span.name === 'GET /api/proposals';
-      const deadline = Date.now() + 15_000;
-      while (!sentry.spans().some(isRequest) && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      const segment = sentry.spans().find(isRequest);
+      const spans = await waitFor(
+        () => sentry.spans(),
+        (all) => all.some(isRequest),
+        'the request span',
+      );
+      const segment = spans.find(isRequest);
       expect(segment?.attributes['sentry.op']?.value).toBe('http.server');
       expect(segment?.attributes['sentry.release']?.value).toBe(head);
       const queries = sentry
@@ -228,17 +201,11 @@ describe('release and Sentry Logs in the deployed bundles', () => {
   describe('a warn line, with the database down', () => {
     let server: DevServer;
     beforeAll(async () => {
-      server = await startDevServer(
-        {
-          // Nothing listens on port 1: every query fails fast and the API answers 503 with a warn line.
-          DATABASE_URL: 'postgres://app:canary-db-password-7731@127.0.0.1:1/app',
-          DB_CONNECT_TIMEOUT_MS: '500',
-          API_TOKEN: token,
-          SENTRY_DSN: sentry.dsn,
-          LOG_LEVEL: 'error',
-        },
-        { command: 'serve', args: ['--no-build', '--quiet'] },
-      );
+      server = await serveReporting({
+        // Nothing listens on port 1: every query fails fast and the API answers 503 with a warn line.
+        DATABASE_URL: 'postgres://app:canary-db-password-7731@127.0.0.1:1/app',
+        DB_CONNECT_TIMEOUT_MS: '500',
+      });
     });
     afterAll(() => server?.stop());
 

@@ -9,10 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
 import type { DevServer } from './support/dev-server.ts';
-import { startDevServer } from './support/dev-server.ts';
+import { startServe } from './support/dev-server.ts';
 import type { FakeSentry } from './support/fake-sentry.ts';
 import { startFakeSentry } from './support/fake-sentry.ts';
 import { runScript } from './support/run-script.ts';
+import { waitFor } from './support/wait-for.ts';
 
 // `pnpm serve` runs the deploy zips in instances that are Node processes, frozen with SIGSTOP
 // between requests: these tests drive production's failure modes through the real bootstrap,
@@ -32,21 +33,11 @@ async function functionStats(server: DevServer, name: string): Promise<FunctionS
   return found;
 }
 
-async function waitFor<T>(probe: () => Promise<T>, accept: (value: T) => boolean, what: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const allFrozen = (f: FunctionStats) =>
   f.live > 0 && f.instances.every((i) => i.state === 'frozen' || i.state === 'dead');
 
 function serve(testDb: TestDatabase, args: string[], env: Record<string, string> = {}) {
-  return startDevServer(
+  return startServe(
     {
       DATABASE_URL: testDb.url,
       API_TOKEN: token,
@@ -54,7 +45,7 @@ function serve(testDb: TestDatabase, args: string[], env: Record<string, string>
       LOG_LEVEL: 'warn',
       ...env,
     },
-    { command: 'serve', args: ['--no-build', '--quiet', ...args] },
+    args,
   );
 }
 

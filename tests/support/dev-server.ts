@@ -65,3 +65,8 @@ export async function startDevServer(
     stop: () => stopProcessGroup(child),
   };
 }
+
+/** `pnpm serve` on the zips the test has built (`--no-build`), its functions' log lines off, with `env` on top. */
+export function startServe(env: Record<string, string | undefined>, args: readonly string[] = []): Promise<DevServer> {
+  return startDevServer(env, { command: 'serve', args: ['--no-build', '--quiet', ...args] });
+}

@@ -131,7 +131,7 @@ export class FunctionInstances {
   }
 
   stats(): FunctionStats {
-    const live = this.#instances.filter((instance) => instance.state !== 'dead');
+    const live = this.#alive();
     return {
       name: this.#options.name,
       coldStarts: this.#coldStarts,
@@ -147,13 +147,11 @@ export class FunctionInstances {
   /** Kills every instance (a frozen process dies of SIGKILL without being thawed). */
   async stop(): Promise<void> {
     await Promise.all(
-      this.#instances
-        .filter((instance) => instance.state !== 'dead')
-        .map((instance) => {
-          const exited = new Promise((resolve) => instance.child.once('exit', resolve));
-          this.#kill(instance);
-          return exited;
-        }),
+      this.#alive().map((instance) => {
+        const exited = new Promise((resolve) => instance.child.once('exit', resolve));
+        this.#kill(instance);
+        return exited;
+      }),
     );
   }
 
@@ -169,19 +167,28 @@ export class FunctionInstances {
     // An instance that has answered is about to return: on loopback a client's next request can
     // arrive before that return is reported, which over the platform's network it would not. Wait
     // for it rather than start another (an instance still busy with `waitUntil` work is not waited for).
-    const alive = this.#instances.filter((instance) => instance.state !== 'dead').length;
-    const returning = this.#instances.filter((instance) => instance.state === 'busy' && instance.current?.returning);
-    if (alive < this.#options.maxInstances && returning.length <= this.#waiting.length) return this.#start();
+    if (this.#alive().length < this.#options.maxInstances && this.#returning() <= this.#waiting.length) {
+      return this.#start();
+    }
     return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+
+  /** Instances not yet dead: starting, busy or frozen. */
+  #alive(): Instance[] {
+    return this.#instances.filter((instance) => instance.state !== 'dead');
+  }
+
+  /** Instances that have answered and are about to return (see #acquire). */
+  #returning(): number {
+    return this.#instances.filter((instance) => instance.state === 'busy' && instance.current?.returning).length;
   }
 
   /** Requests waiting on an instance that turned out to be busy with `waitUntil` work get a new one. */
   #startForUnmatchedWaiters(): void {
-    const returning = this.#instances.filter((instance) => instance.state === 'busy' && instance.current?.returning);
-    const alive = this.#instances.filter((instance) => instance.state !== 'dead').length;
+    const returning = this.#returning();
     for (
-      let spare = this.#options.maxInstances - alive;
-      spare > 0 && this.#waiting.length > returning.length;
+      let spare = this.#options.maxInstances - this.#alive().length;
+      spare > 0 && this.#waiting.length > returning;
       spare -= 1
     ) {
       const waiter = this.#waiting.pop();
@@ -227,8 +234,7 @@ export class FunctionInstances {
     this.#options.onStart?.(child);
     const instance: Instance = { id: this.#coldStarts, pid: child.pid, state: 'starting', requests: 0, child };
     this.#instances.push(instance);
-    const alive = this.#instances.filter((candidate) => candidate.state !== 'dead').length;
-    this.#peak = Math.max(this.#peak, alive);
+    this.#peak = Math.max(this.#peak, this.#alive().length);
 
     for (const stream of [child.stdout, child.stderr]) {
       let partial = '';

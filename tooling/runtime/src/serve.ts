@@ -7,7 +7,7 @@ import { formatProblems, validateEnv } from '@app/env';
 import { devLockHolder, recordInDevLock, takeDevLock } from '@app/stack/dev-lock';
 import { loadDotEnv } from '@app/stack/dot-env';
 import { isPortFree } from '@app/stack/free-port';
-import { answerWithError, MAX_REQUEST_BYTES, readBoundedBody } from '@app/stack/front-door';
+import { answerWithError, readBodyOr413 } from '@app/stack/front-door';
 import { startLifeline } from '@app/stack/lifeline';
 import { startLocalDatabase } from '@app/stack/local-database';
 import { repositoryRoot } from '@app/stack/netlify-dev';
@@ -156,17 +156,11 @@ export async function runServe(options: ServeOptions): Promise<void> {
         response.end(JSON.stringify(collectStats(pools)));
         return;
       }
-      const body = await readBoundedBody(request, MAX_REQUEST_BYTES);
-      if (body === undefined) {
-        return answerWithError(
-          response,
-          413,
-          'payload_too_large',
-          `The request body must be at most ${MAX_REQUEST_BYTES} bytes`,
-        );
-      }
-      let path = new URL(url, siteUrl).pathname;
-      const match = await redirects.match(new Request(new URL(url, siteUrl)));
+      const body = await readBodyOr413(request, response);
+      if (body === undefined) return;
+      const requestUrl = new URL(url, siteUrl);
+      let path = requestUrl.pathname;
+      const match = await redirects.match(new Request(requestUrl));
       if (match && match.statusCode === 200 && !match.external) path = match.target.pathname;
       const name = path.startsWith(functionsPrefix) ? path.slice(functionsPrefix.length).split('/')[0] : undefined;
       const pool = name === undefined ? undefined : pools.get(name);

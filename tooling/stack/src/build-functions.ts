@@ -51,7 +51,7 @@ export function sourceMapUpload(env: SourceMapUploadEnv = process.env): { upload
  * diagnostics-channel tracing) stays off: it would add to every cold start for tracing that is
  * off by default. Its telemetry to Sentry is off too.
  */
-function sentryPlugin(env: SourceMapUploadEnv & NodeJS.ProcessEnv = process.env): Plugin {
+function sentryPlugin(release: string | undefined, env: SourceMapUploadEnv = process.env): Plugin {
   const { upload } = sourceMapUpload(env);
   return sentryEsbuildPlugin({
     authToken: upload ? env.SENTRY_AUTH_TOKEN : undefined,
@@ -61,8 +61,8 @@ function sentryPlugin(env: SourceMapUploadEnv & NodeJS.ProcessEnv = process.env)
     telemetry: false,
     silent: !upload,
     buildTimeInstrumentation: false,
-    // The release is ours (buildRelease, baked above); the maps are matched by debug ID.
-    release: { name: buildRelease(env), inject: false, create: false, finalize: false },
+    // The release is ours (buildRelease, baked by bundleOptions); the maps are matched by debug ID.
+    release: { name: release, inject: false, create: false, finalize: false },
     sourcemaps: { disable: upload ? false : 'disable-upload' },
     // A Sentry that is down must not fail a deploy, nor print a stack trace: one line, and on.
     errorHandler: (error) =>
@@ -106,7 +106,7 @@ export function bundleOptions(
     target: 'node22',
     sourcemap: 'linked',
     logLevel: 'warning',
-    plugins: [keepSentryExternal, sentryPlugin()],
+    plugins: [keepSentryExternal, sentryPlugin(release)],
     // CommonJS dependencies (ws) call `require` for optional add-ons inside try/catch; give them one.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",

@@ -59,7 +59,7 @@ const DRAIN_LIMIT_BYTES = 1024 * 1024 * 1024;
  * (and thrown away) up to DRAIN_LIMIT_BYTES: a server that stops reading and closes with unread
  * data makes the kernel reset the connection, and the client never sees the 413.
  */
-export async function readBoundedBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+async function readBoundedBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -68,6 +68,22 @@ export async function readBoundedBody(request: IncomingMessage, limit: number): 
     else if (size <= limit) chunks.push(chunk as Buffer);
   }
   return size > limit ? undefined : Buffer.concat(chunks);
+}
+
+/**
+ * The request body, as Netlify's edge takes it: undefined once a body over `limit` has been
+ * answered 413 with the standard error body (the caller then stops).
+ */
+export async function readBodyOr413(
+  request: IncomingMessage,
+  response: ServerResponse,
+  limit = MAX_REQUEST_BYTES,
+): Promise<Buffer | undefined> {
+  const body = await readBoundedBody(request, limit);
+  if (body === undefined) {
+    answerWithError(response, 413, 'payload_too_large', `The request body must be at most ${limit} bytes`);
+  }
+  return body;
 }
 
 /**
@@ -87,15 +103,8 @@ export async function startFrontDoor({
       if (!isDecodablePath(request.url ?? '/')) {
         return answerWithError(response, 400, 'bad_request', 'The path is not valid percent-encoding');
       }
-      const body = await readBoundedBody(request, maxRequestBytes);
-      if (body === undefined) {
-        return answerWithError(
-          response,
-          413,
-          'payload_too_large',
-          `The request body must be at most ${maxRequestBytes} bytes`,
-        );
-      }
+      const body = await readBodyOr413(request, response, maxRequestBytes);
+      if (body === undefined) return;
       const headers = { ...request.headers, 'content-length': String(body.length) };
       delete headers['transfer-encoding'];
       const upstream = forward(

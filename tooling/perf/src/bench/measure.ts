@@ -11,15 +11,18 @@ export async function timePerCall(work: () => Promise<unknown>, iterations: numb
   return (performance.now() - started) / iterations;
 }
 
+/** Medians of two sides and their ratio a / b. */
+export interface Comparison {
+  a: number;
+  b: number;
+  ratio: number;
+}
+
 /**
  * Runs `a` and `b` alternately for `rounds` rounds and returns the median of each and their ratio:
  * alternating spreads machine noise over both sides, so the ratio holds on a busy machine.
  */
-export async function compare(
-  a: () => Promise<number>,
-  b: () => Promise<number>,
-  rounds: number,
-): Promise<{ a: number; b: number; ratio: number }> {
+export async function compare(a: () => Promise<number>, b: () => Promise<number>, rounds: number): Promise<Comparison> {
   const as: number[] = [];
   const bs: number[] = [];
   for (let round = 0; round < rounds; round += 1) {

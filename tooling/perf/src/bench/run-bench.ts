@@ -15,10 +15,11 @@ import type { Summary } from '../load/stats.ts';
 import { summarize } from '../load/stats.ts';
 import { coldStart } from './cold-start.ts';
 import { startEnvelopeSink } from './envelope-sink.ts';
+import type { Comparison } from './measure.ts';
 import { compare, median, timePerCall } from './measure.ts';
 import type { InProcessRequest } from './service-time.ts';
 import { inProcessLoad } from './service-time.ts';
-import { bareZipLike, invokeOnce, zipColdStart, zipInstances } from './zip-instances.ts';
+import { bareZipLike, compareWarmZips, zipColdStart } from './zip-instances.ts';
 
 type FunctionHandler = (request: Request, context: object) => Promise<Response>;
 
@@ -28,6 +29,27 @@ async function importFunction(name: string): Promise<FunctionHandler> {
     default: FunctionHandler;
   };
   return module.default;
+}
+
+interface Row {
+  measure: string;
+  ours: string;
+  baseline: string;
+  ratio: number;
+  target: string;
+  met: boolean;
+}
+
+/** A row of the report: both medians in ms, their ratio, and whether it is within `maxRatio` (none: informative). */
+function timingRow(measure: string, { a, b, ratio }: Comparison, digits: number, maxRatio?: number): Row {
+  return {
+    measure,
+    ours: `${a.toFixed(digits)} ms`,
+    baseline: `${b.toFixed(digits)} ms`,
+    ratio,
+    target: maxRatio === undefined ? 'informative' : `≤ ${maxRatio}×`,
+    met: maxRatio === undefined || ratio <= maxRatio,
+  };
 }
 
 export interface BenchOptions {
@@ -67,7 +89,7 @@ export async function runBench({ quick, skipNetlifyDev }: BenchOptions): Promise
   const healthBundle = join(functionsBuildDir, 'health.mjs');
   const bareBundle = join(benchDir, 'bare.mjs');
 
-  const rows: { measure: string; ours: string; baseline: string; ratio: number; target: string; met: boolean }[] = [];
+  const rows: Row[] = [];
 
   // 1. Warm overhead: the whole health handler vs the one query it wraps, same driver, same database.
   const health = await importFunction('health');
@@ -90,14 +112,7 @@ export async function runBench({ quick, skipNetlifyDev }: BenchOptions): Promise
     () => timePerCall(bareCall, iterations),
     rounds,
   );
-  rows.push({
-    measure: 'warm: health handler vs bare `select 1`',
-    ours: `${warm.a.toFixed(3)} ms`,
-    baseline: `${warm.b.toFixed(3)} ms`,
-    ratio: warm.ratio,
-    target: '≤ 1.15×',
-    met: warm.ratio <= 1.15,
-  });
+  rows.push(timingRow('warm: health handler vs bare `select 1`', warm, 3, 1.15));
 
   // 2. Cold start: import + first request of the built bundle in a fresh process (no zip, no bootstrap).
   const cold = await compare(
@@ -105,14 +120,7 @@ export async function runBench({ quick, skipNetlifyDev }: BenchOptions): Promise
     () => coldStart(bareBundle, functionEnv),
     rounds,
   );
-  rows.push({
-    measure: 'cold: health bundle vs bare Neon-query bundle',
-    ours: `${cold.a.toFixed(1)} ms`,
-    baseline: `${cold.b.toFixed(1)} ms`,
-    ratio: cold.ratio,
-    target: '≤ 1.3×',
-    met: cold.ratio <= 1.3,
-  });
+  rows.push(timingRow('cold: health bundle vs bare Neon-query bundle', cold, 1, 1.3));
 
   // 2b. The same two, as Netlify runs them: each in its deploy zip, through Netlify's entry point and
   // bootstrap, in an instance process (`pnpm serve`'s), with the bare bundle in the same layout.
@@ -126,33 +134,17 @@ export async function runBench({ quick, skipNetlifyDev }: BenchOptions): Promise
     () => zipColdStart('bare', bareZip, instanceEnv),
     rounds,
   );
-  rows.push({
-    measure: 'cold, deploy zip via its entry point: health vs bare (spawn → last byte)',
-    ours: `${zipCold.a.toFixed(1)} ms`,
-    baseline: `${zipCold.b.toFixed(1)} ms`,
-    ratio: zipCold.ratio,
-    target: '≤ 1.3×',
-    met: zipCold.ratio <= 1.3,
-  });
-  const healthInstance = zipInstances('health', healthZip, instanceEnv);
-  const bareInstance = zipInstances('bare', bareZip, instanceEnv);
+  rows.push(timingRow('cold, deploy zip via its entry point: health vs bare (spawn → last byte)', zipCold, 1, 1.3));
   const zipIterations = quick ? 30 : 200;
-  await timePerCall(() => invokeOnce(healthInstance, '/api/health'), 20);
-  await timePerCall(() => invokeOnce(bareInstance, '/api/health'), 20);
-  const zipWarm = await compare(
-    () => timePerCall(() => invokeOnce(healthInstance, '/api/health'), zipIterations),
-    () => timePerCall(() => invokeOnce(bareInstance, '/api/health'), zipIterations),
+  const zipWarm = await compareWarmZips(
+    { name: 'health', directory: healthZip, env: instanceEnv },
+    { name: 'bare', directory: bareZip, env: instanceEnv },
+    zipIterations,
     rounds,
   );
-  await Promise.all([healthInstance.stop(), bareInstance.stop()]);
-  rows.push({
-    measure: 'warm, deploy zip via its entry point: health vs bare (per request, frozen between)',
-    ours: `${zipWarm.a.toFixed(2)} ms`,
-    baseline: `${zipWarm.b.toFixed(2)} ms`,
-    ratio: zipWarm.ratio,
-    target: '≤ 1.15×',
-    met: zipWarm.ratio <= 1.15,
-  });
+  rows.push(
+    timingRow('warm, deploy zip via its entry point: health vs bare (per request, frozen between)', zipWarm, 2, 1.15),
+  );
 
   // 2c. What opt-in tracing costs: the same health zip with SENTRY_TRACES_SAMPLE_RATE=1 against 0,
   // both with a DSN (a local sink that answers at once): the SDK then loads before the first request.
@@ -164,32 +156,21 @@ export async function runBench({ quick, skipNetlifyDev }: BenchOptions): Promise
     () => zipColdStart('health', healthZip, withDsn),
     rounds,
   );
-  rows.push({
-    measure: 'tracing cold: health zip, SENTRY_TRACES_SAMPLE_RATE=1 vs 0',
-    ours: `${tracingCold.a.toFixed(1)} ms`,
-    baseline: `${tracingCold.b.toFixed(1)} ms`,
-    ratio: tracingCold.ratio,
-    target: 'informative',
-    met: true,
-  });
-  const tracedInstance = zipInstances('health', healthZip, traced);
-  const untracedInstance = zipInstances('health', healthZip, withDsn);
-  await timePerCall(() => invokeOnce(tracedInstance, '/api/health'), 20);
-  await timePerCall(() => invokeOnce(untracedInstance, '/api/health'), 20);
-  const tracingWarm = await compare(
-    () => timePerCall(() => invokeOnce(tracedInstance, '/api/health'), zipIterations),
-    () => timePerCall(() => invokeOnce(untracedInstance, '/api/health'), zipIterations),
+  rows.push(timingRow('tracing cold: health zip, SENTRY_TRACES_SAMPLE_RATE=1 vs 0', tracingCold, 1));
+  const tracingWarm = await compareWarmZips(
+    { name: 'health', directory: healthZip, env: traced },
+    { name: 'health', directory: healthZip, env: withDsn },
+    zipIterations,
     rounds,
   );
-  await Promise.all([tracedInstance.stop(), untracedInstance.stop(), sink.close()]);
-  rows.push({
-    measure: 'tracing warm: health zip, SENTRY_TRACES_SAMPLE_RATE=1 vs 0 (per request, flush included)',
-    ours: `${tracingWarm.a.toFixed(2)} ms`,
-    baseline: `${tracingWarm.b.toFixed(2)} ms`,
-    ratio: tracingWarm.ratio,
-    target: 'informative',
-    met: true,
-  });
+  await sink.close();
+  rows.push(
+    timingRow(
+      'tracing warm: health zip, SENTRY_TRACES_SAMPLE_RATE=1 vs 0 (per request, flush included)',
+      tracingWarm,
+      2,
+    ),
+  );
   await rm(dirname(healthZip), { recursive: true, force: true });
 
   // 3. netlify dev: same emulator, same run, 15 clients: /api/health vs the bare function.

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { ResponseSink } from '@app/runtime/function-instances';
 import { FunctionInstances } from '@app/runtime/function-instances';
 import { toLambdaEvent } from '@app/runtime/lambda-event';
+import type { Comparison } from './measure.ts';
+import { compare, timePerCall } from './measure.ts';
 
 /**
  * A bare function in the deploy layout: a copy of an unpacked zip (Netlify's entry point, bootstrap
@@ -67,4 +69,37 @@ export async function zipColdStart(name: string, directory: string, env: Record<
   await instances.stop();
   if (status !== 200) throw new Error(`cold start of ${name} answered ${status}`);
   return ms;
+}
+
+export interface ZipUnderTest {
+  name: string;
+  directory: string;
+  env: Record<string, string>;
+}
+
+/**
+ * Per-request time of `a` against `b`, each on one warm instance (frozen between requests), after
+ * 20 requests each to warm them up: medians of `rounds` alternating rounds of `iterations`.
+ */
+export async function compareWarmZips(
+  a: ZipUnderTest,
+  b: ZipUnderTest,
+  iterations: number,
+  rounds: number,
+): Promise<Comparison> {
+  const [first, second] = [a, b].map(({ name, directory, env }) => zipInstances(name, directory, env)) as [
+    FunctionInstances,
+    FunctionInstances,
+  ];
+  try {
+    await timePerCall(() => invokeOnce(first, '/api/health'), 20);
+    await timePerCall(() => invokeOnce(second, '/api/health'), 20);
+    return await compare(
+      () => timePerCall(() => invokeOnce(first, '/api/health'), iterations),
+      () => timePerCall(() => invokeOnce(second, '/api/health'), iterations),
+      rounds,
+    );
+  } finally {
+    await Promise.all([first.stop(), second.stop()]);
+  }
 }

@@ -77,42 +77,59 @@ export interface DriveOptions {
  * server measured p50 0.4 s), so this thin loop over Node's fetch records each exchange instead.
  */
 export async function drive(options: DriveOptions): Promise<PhaseResult> {
-  const { baseUrl, connections, durationSeconds, next, headers = {}, timeoutMs = 10_000, onProgress } = options;
   if (options.arrivalRate !== undefined) return driveOpen({ ...options, arrivalRate: options.arrivalRate });
+  const run = startRun(options);
+  const deadline = run.started + options.durationSeconds * 1000;
+  await Promise.all(
+    Array.from({ length: options.connections }, async (_, client) => {
+      for (let i = client; performance.now() < deadline; i += 1) await run.exchange(i, performance.now());
+    }),
+  );
+  return run.finish(0);
+}
+
+/** What both load models share: the samples, the error tally, the progress line, one exchange. */
+function startRun({ baseUrl, next, headers = {}, timeoutMs = 10_000, onProgress }: DriveOptions) {
   const samples: Sample[] = [];
   const extraErrors: Record<string, number> = {};
   const count = (kind: string) => {
     extraErrors[kind] = (extraErrors[kind] ?? 0) + 1;
   };
   const started = performance.now();
-  const deadline = started + durationSeconds * 1000;
   const progress = onProgress ? setInterval(() => onProgress(samples, performance.now() - started), 1_000) : undefined;
-
-  await Promise.all(
-    Array.from({ length: connections }, async (_, client) => {
-      for (let i = client; performance.now() < deadline; i += 1) {
-        const { endpoint, method, path, body } = next(i);
-        const sent = performance.now();
-        let status = 0;
-        try {
-          const response = await fetch(new URL(path, baseUrl), {
-            method,
-            body,
-            headers,
-            signal: AbortSignal.timeout(timeoutMs),
-          });
-          await response.arrayBuffer();
-          status = response.status;
-          if (status === 503 && !response.headers.has('retry-after')) count('503 without Retry-After');
-        } catch (error) {
-          count(error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'connection error');
-        }
-        samples.push({ at: sent - started, endpoint, status, latencyMs: performance.now() - sent });
+  return {
+    started,
+    samples,
+    count,
+    timeoutMs,
+    /**
+     * Sends request `i` and records it, its latency counted from `from` (when it was sent, or
+     * when it was due) to the last byte of the body.
+     */
+    async exchange(i: number, from: number): Promise<void> {
+      const { endpoint, method, path, body } = next(i);
+      let status = 0;
+      try {
+        const response = await fetch(new URL(path, baseUrl), {
+          method,
+          body,
+          headers,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        await response.arrayBuffer();
+        status = response.status;
+        if (status === 503 && !response.headers.has('retry-after')) count('503 without Retry-After');
+      } catch (error) {
+        count(error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'connection error');
       }
-    }),
-  );
-  if (progress) clearInterval(progress);
-  return { samples, durationMs: performance.now() - started, extraErrors };
+      samples.push({ at: from - started, endpoint, status, latencyMs: performance.now() - from });
+    },
+    /** Stops the progress line; the run lasted at least `minDurationMs`. */
+    finish(minDurationMs: number): PhaseResult {
+      if (progress) clearInterval(progress);
+      return { samples, durationMs: Math.max(minDurationMs, performance.now() - started), extraErrors };
+    },
+  };
 }
 
 /** Past this many requests in flight the open-model generator counts new ones as failed, unsent. */
@@ -126,51 +143,23 @@ const MAX_IN_FLIGHT = 2_000;
  * generator that falls behind its own schedule cannot hide it either).
  */
 async function driveOpen(options: DriveOptions & { arrivalRate: number }): Promise<PhaseResult> {
-  const { baseUrl, durationSeconds, next, headers = {}, timeoutMs = 10_000, onProgress, arrivalRate } = options;
-  const samples: Sample[] = [];
-  const extraErrors: Record<string, number> = {};
-  const count = (kind: string) => {
-    extraErrors[kind] = (extraErrors[kind] ?? 0) + 1;
-  };
-  const started = performance.now();
-  const total = Math.floor(durationSeconds * arrivalRate);
-  const progress = onProgress ? setInterval(() => onProgress(samples, performance.now() - started), 1_000) : undefined;
+  const { durationSeconds, next, arrivalRate } = options;
+  const run = startRun(options);
   const inFlight = new Set<Promise<void>>();
-
-  async function send(i: number, due: number): Promise<void> {
-    const { endpoint, method, path, body } = next(i);
-    let status = 0;
-    try {
-      const response = await fetch(new URL(path, baseUrl), {
-        method,
-        body,
-        headers,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      await response.arrayBuffer();
-      status = response.status;
-      if (status === 503 && !response.headers.has('retry-after')) count('503 without Retry-After');
-    } catch (error) {
-      count(error instanceof Error && error.name === 'TimeoutError' ? 'timeout' : 'connection error');
-    }
-    samples.push({ at: due - started, endpoint, status, latencyMs: performance.now() - due });
-  }
-
-  for (let i = 0; i < total; i += 1) {
-    const due = started + (i * 1_000) / arrivalRate;
+  for (let i = 0; i < Math.floor(durationSeconds * arrivalRate); i += 1) {
+    const due = run.started + (i * 1_000) / arrivalRate;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     if (inFlight.size >= MAX_IN_FLIGHT) {
-      count('not sent: too many in flight');
-      samples.push({ at: due - started, endpoint: next(i).endpoint, status: 0, latencyMs: timeoutMs });
+      run.count('not sent: too many in flight');
+      run.samples.push({ at: due - run.started, endpoint: next(i).endpoint, status: 0, latencyMs: run.timeoutMs });
       continue;
     }
-    const request = send(i, due).finally(() => inFlight.delete(request));
+    const request = run.exchange(i, due).finally(() => inFlight.delete(request));
     inFlight.add(request);
   }
   await Promise.all(inFlight);
-  if (progress) clearInterval(progress);
-  return { samples, durationMs: Math.max(durationSeconds * 1_000, performance.now() - started), extraErrors };
+  return run.finish(durationSeconds * 1_000);
 }
 
 /** One load phase of the proposals API: `drive` over the scenario's weighted mix. */
