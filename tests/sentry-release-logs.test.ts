@@ -196,6 +196,17 @@ describe('release and Sentry Logs in the deployed bundles', () => {
       expect(queries.length).toBeGreaterThanOrEqual(1);
       expect(queries[0]?.name).toMatch(/^select/);
     });
+
+    it('should redact a secret from the spans it sends', async () => {
+      // The API token in a path: the span's name and url.path carry the path.
+      expect((await fetch(new URL(`/api/proposals/${token}`, server.baseUrl))).status).toBe(404);
+      await waitFor(
+        () => sentry.spans(),
+        (all) => all.some((span) => span.is_segment && span.name.startsWith('GET /api/proposals/')),
+        'the span of the request with the token',
+      );
+      expect(sentry.rawEnvelopes.join('\n')).not.toContain(token);
+    });
   });
 
   describe('a warn line, with the database down', () => {

@@ -52,7 +52,9 @@ export function loadSentry(env: Env, release: string): Promise<Sentry> | undefin
       beforeSend: (event) => redact(event, env.secrets),
       // Off (undefined) unless SENTRY_TRACES_SAMPLE_RATE is above 0 (tracing.ts).
       tracesSampleRate: env.SENTRY_TRACES_SAMPLE_RATE > 0 ? env.SENTRY_TRACES_SAMPLE_RATE : undefined,
-      beforeSendTransaction: (event) => redact(event, env.secrets),
+      // Sentry 11 streams spans (`traceLifecycle: 'stream'`): they pass here, not `beforeSendTransaction`,
+      // which it ignores (and warns about on every start).
+      beforeSendSpan: (span) => redact(span, env.secrets),
       // Log lines arrive redacted already (logger.ts); this also covers attributes the SDK adds.
       beforeSendLog: (logItem) => redact(logItem, env.secrets),
       beforeBreadcrumb: (breadcrumb) => redact(breadcrumb, env.secrets),

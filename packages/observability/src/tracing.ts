@@ -1,6 +1,7 @@
 import diagnostics_channel from 'node:diagnostics_channel';
 import type { Env } from '@app/env';
 import { flushInBackground } from './capture.ts';
+import { redactString } from './redact.ts';
 import { currentScope } from './request-scope.ts';
 import { loadSentry } from './sentry-client.ts';
 
@@ -72,7 +73,9 @@ export async function startRequestTrace(
   const Sentry = await loading.catch(() => undefined);
   if (Sentry === undefined) return undefined;
   traceQueries(Sentry);
-  const path = new URL(request.url).pathname;
+  // Redacted here, not only in beforeSendSpan: the name also travels in every envelope's trace
+  // header (the dynamic sampling context), which the SDK builds from the span before that hook runs.
+  const path = redactString(new URL(request.url).pathname, env.secrets);
   const span = Sentry.startInactiveSpan({
     name: `${request.method} ${path}`,
     op: 'http.server',
