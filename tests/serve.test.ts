@@ -33,6 +33,18 @@ async function functionStats(server: DevServer, name: string): Promise<FunctionS
   return found;
 }
 
+/**
+ * The status of a GET, after reading the whole answer as a client that waits for it does: an
+ * instance is busy until its response has ended, so a request sent as soon as the headers arrive
+ * may rightly meet a busy instance and start another (as on Lambda) — a count of cold starts
+ * must not depend on that race.
+ */
+async function getStatus(server: DevServer, path: string): Promise<number> {
+  const response = await fetch(new URL(path, server.baseUrl));
+  await response.arrayBuffer();
+  return response.status;
+}
+
 const allFrozen = (f: FunctionStats) =>
   f.live > 0 && f.instances.every((i) => i.state === 'frozen' || i.state === 'dead');
 
@@ -61,12 +73,15 @@ describe('pnpm serve', () => {
     await testDb?.close();
   });
 
-  const create = (server: DevServer, title: string) =>
-    fetch(new URL('/api/proposals', server.baseUrl), {
+  const create = async (server: DevServer, title: string) => {
+    const response = await fetch(new URL('/api/proposals', server.baseUrl), {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ title, clientName: 'Serve test', amountCents: 100 }),
     });
+    await response.arrayBuffer();
+    return response;
+  };
   const rowsTitled = async (title: string) =>
     (await testDb.admin.query<{ n: number }>('select count(*)::int as n from proposals where title = $1', [title]))[0]
       ?.n;
@@ -94,7 +109,7 @@ describe('pnpm serve', () => {
     // its idle connection outlives DB_IDLE_TIMEOUT_MS — the "suspension leaks connections" of Neon's guide.
     it('should keep a frozen instance idle connection open past DB_IDLE_TIMEOUT_MS', async () => {
       expect(await testDb.countConnections('app-functions')).toBe(0);
-      expect((await fetch(new URL('/api/proposals', server.baseUrl))).status).toBe(200);
+      expect(await getStatus(server, '/api/proposals')).toBe(200);
       await waitFor(() => functionStats(server, 'proposals'), allFrozen, 'the proposals instance to freeze');
       await new Promise((resolve) => setTimeout(resolve, IDLE_TIMEOUT_MS * 3));
       expect(await testDb.countConnections('app-functions')).toBe(1);
@@ -111,7 +126,7 @@ describe('pnpm serve', () => {
     });
 
     it('should answer 200 on a thawed instance whose connections the server closed while it was frozen', async () => {
-      expect((await fetch(new URL('/api/proposals', server.baseUrl))).status).toBe(200);
+      expect(await getStatus(server, '/api/proposals')).toBe(200);
       await waitFor(() => functionStats(server, 'proposals'), allFrozen, 'the proposals instance to freeze');
       const before = await functionStats(server, 'proposals');
       await terminateAppConnections();
@@ -121,7 +136,7 @@ describe('pnpm serve', () => {
       const created = await create(server, title);
       expect(created.status).toBe(201);
       expect(await rowsTitled(title)).toBe(1);
-      expect((await fetch(new URL('/api/proposals', server.baseUrl))).status).toBe(200);
+      expect(await getStatus(server, '/api/proposals')).toBe(200);
       const after = await functionStats(server, 'proposals');
       // The same instance served them: no cold start in between.
       expect(after.coldStarts).toBe(before.coldStarts);
@@ -129,7 +144,7 @@ describe('pnpm serve', () => {
     });
 
     it('should apply a write exactly once when its pooled connection died during the freeze (no idle timeout in between)', async () => {
-      expect((await fetch(new URL('/api/proposals', server.baseUrl))).status).toBe(200);
+      expect(await getStatus(server, '/api/proposals')).toBe(200);
       await waitFor(() => functionStats(server, 'proposals'), allFrozen, 'the proposals instance to freeze');
       const before = await functionStats(server, 'proposals');
       await terminateAppConnections();
@@ -193,7 +208,7 @@ describe('pnpm serve', () => {
     });
 
     it('should serve sequential requests from one instance with one cold start', async () => {
-      for (let i = 0; i < 5; i += 1) expect((await fetch(new URL('/api/health', server.baseUrl))).status).toBe(200);
+      for (let i = 0; i < 5; i += 1) expect(await getStatus(server, '/api/health')).toBe(200);
       const health = await functionStats(server, 'health');
       expect(health.coldStarts).toBe(1);
       expect(health.instances[0]?.requests).toBe(5);
