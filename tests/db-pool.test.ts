@@ -107,6 +107,7 @@ describe('createDatabase', () => {
     });
     const error = await database.query('select 1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect(error).toMatchObject({ reason: 'unreachable' });
     expect(database.metrics().connectionErrors).toBeGreaterThanOrEqual(1);
   });
 
@@ -128,14 +129,18 @@ describe('createDatabase', () => {
     blackHole.close();
     await database.end().catch(() => {});
     expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect(error).toMatchObject({ reason: 'connect_timeout' });
     // A read is retried once, so at most two connect timeouts.
     expect(elapsed).toBeLessThan(2 * 500 + 500);
   });
 
-  it('should cancel a statement past statementTimeoutMs with QueryTimeoutError', async () => {
+  it('should give up 1 s past statementTimeoutMs when the server has not cancelled, and destroy that connection', async () => {
+    // The run's role has the migrations' 5 s server limit: the client's backstop comes first here.
     const database = testDb.create({ statementTimeoutMs: 200 });
     const error = await database.query('select pg_sleep(3)').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QueryTimeoutError);
+    expect(error).toMatchObject({ reason: 'client_backstop' });
+    expect(database.metrics().total).toBe(0);
     expect(await database.query('select 1 as ok')).toEqual([{ ok: 1 }]);
   });
 

@@ -64,6 +64,8 @@ describe('health', () => {
     expect(status).toBe(200);
     expect(body.status).toBe('pass');
     expect(body.checks['database:connections'][0]).toMatchObject({ status: 'pass', max: 2, waiting: 0 });
+    // The limit the migrations set on the app's role, read back through the query path.
+    expect(body.checks['database:responseTime'][0]).toMatchObject({ status: 'pass', statementTimeoutMs: 5_000 });
   });
 
   it('should warn, with 200, when it found the pool saturated but got an answer', async () => {

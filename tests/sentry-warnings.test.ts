@@ -26,7 +26,7 @@ describe('503 answers through the real Sentry SDK', () => {
   it('should log every 503 at warn and send one warning event per kind, not one per request', async () => {
     const kinds = [
       new PoolTimeoutError('no connection freed up within 2000 ms'),
-      new DatabaseUnavailableError('connection refused'),
+      new DatabaseUnavailableError('unreachable'),
     ];
     const pending: Promise<unknown>[] = [];
     const statuses: number[] = [];

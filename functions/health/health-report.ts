@@ -26,6 +26,8 @@ export interface HealthReport {
         observedUnit: 'ms';
         status: HealthStatus;
         time: string;
+        /** The server's `statement_timeout` for this app's statements, read through the query path; 0 = none. */
+        statementTimeoutMs?: number;
         output?: string;
       },
     ];
@@ -64,14 +66,34 @@ export interface HealthReport {
 const worst = (...statuses: HealthStatus[]): HealthStatus =>
   statuses.includes('fail') ? 'fail' : statuses.includes('warn') ? 'warn' : 'pass';
 
+/** Why the server's statement limit is not the one the app expects, or undefined when it is. */
+function statementLimitProblem(ping: PingResult, expectedMs: number): string | undefined {
+  if (!ping.ok || ping.statementTimeoutMs === undefined) return undefined;
+  if (ping.statementTimeoutMs === 0)
+    return 'no server-side statement_timeout: run the migrations (docs/database.md#time-limits)';
+  if (ping.statementTimeoutMs > expectedMs) return `statement_timeout above DB_STATEMENT_TIMEOUT_MS (${expectedMs} ms)`;
+  return undefined;
+}
+
 /**
  * Builds the health body. `fail` when the database does not answer in time; `warn` when it
- * answers slower than `SLOW_RESPONSE_MS` or the pool is saturated (callers queued, or every
+ * answers slower than `SLOW_RESPONSE_MS`, when the server enforces no statement limit or a longer
+ * one than `expectedStatementTimeoutMs`, or when the pool is saturated (callers queued, or every
  * connection checked out).
  */
-export function buildHealthReport(ping: PingResult, pool: PoolMetrics | undefined, releaseId: string): HealthReport {
+export function buildHealthReport(
+  ping: PingResult,
+  pool: PoolMetrics | undefined,
+  releaseId: string,
+  expectedStatementTimeoutMs: number,
+): HealthReport {
   const time = new Date().toISOString();
-  const responseStatus: HealthStatus = !ping.ok ? 'fail' : ping.responseTimeMs > SLOW_RESPONSE_MS ? 'warn' : 'pass';
+  const limitProblem = statementLimitProblem(ping, expectedStatementTimeoutMs);
+  const responseStatus: HealthStatus = !ping.ok
+    ? 'fail'
+    : ping.responseTimeMs > SLOW_RESPONSE_MS || limitProblem !== undefined
+      ? 'warn'
+      : 'pass';
   const metrics = pool ?? { active: 0, idle: 0, waiting: 0, total: 0, max: 0 };
   const poolStatus: HealthStatus =
     pool === undefined ? 'fail' : metrics.waiting > 0 || metrics.active >= metrics.max ? 'warn' : 'pass';
@@ -91,8 +113,13 @@ export function buildHealthReport(ping: PingResult, pool: PoolMetrics | undefine
           observedUnit: 'ms',
           status: responseStatus,
           time,
-          // The error's class name only: driver messages can hold hosts and user names.
-          ...(ping.ok ? {} : { output: ping.errorName ?? 'Error' }),
+          ...(ping.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: ping.statementTimeoutMs }),
+          // The error's class name and cause only: driver messages can hold hosts and user names.
+          ...(ping.ok
+            ? limitProblem === undefined
+              ? {}
+              : { output: limitProblem }
+            : { output: ping.errorName ?? 'Error' }),
         },
       ],
       'database:connections': [

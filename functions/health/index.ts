@@ -23,7 +23,7 @@ export default withObservability<FunctionContext>(async function health(request,
   const ping = database
     ? await pingDatabase(database, HEALTH_TIMEOUT_MS)
     : { ok: false, responseTimeMs: 0, errorName: 'DatabaseNotConfigured' };
-  const report = buildHealthReport(ping, pool, releaseOf(env, platform));
+  const report = buildHealthReport(ping, pool, releaseOf(env, platform), env.DB_STATEMENT_TIMEOUT_MS);
 
   return new Response(request.method === 'HEAD' ? null : JSON.stringify(report), {
     status: report.status === 'fail' ? 503 : 200,

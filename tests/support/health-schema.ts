@@ -26,6 +26,7 @@ export const healthBody = z.strictObject({
         observedUnit: z.literal('ms'),
         status,
         time: z.iso.datetime(),
+        statementTimeoutMs: z.number().int().nonnegative().optional(),
         output: z.string().optional(),
       }),
     ]),

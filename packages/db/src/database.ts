@@ -3,7 +3,14 @@ import { databaseDefaults } from '@app/env';
 import type { PoolClient } from '@neondatabase/serverless';
 import { Pool } from '@neondatabase/serverless';
 import { configureDriver } from './driver-config.ts';
-import { DatabaseUnavailableError, isConnectionError, PoolTimeoutError, toDatabaseError } from './errors.ts';
+import {
+  DatabaseUnavailableError,
+  isConnectionError,
+  mustDestroyConnection,
+  PoolTimeoutError,
+  toDatabaseError,
+  unavailableReason,
+} from './errors.ts';
 import type { PoolCounters, PoolMetrics } from './metrics.ts';
 import { PermitQueue } from './permit-queue.ts';
 
@@ -36,7 +43,11 @@ export interface DatabaseOptions {
   idleTimeoutMs?: number;
   /** @default databaseDefaults.DB_QUEUE_TIMEOUT_MS (2000) */
   queueTimeoutMs?: number;
-  /** @default databaseDefaults.DB_STATEMENT_TIMEOUT_MS (5000) */
+  /**
+   * The statement limit the app expects the server to enforce (a role default: docs/database.md#time-limits).
+   * The client gives up 1 s after it, for a server that does not answer at all.
+   * @default databaseDefaults.DB_STATEMENT_TIMEOUT_MS (5000)
+   */
   statementTimeoutMs?: number;
   /** WebSocket proxy for local databases. @default databaseDefaults.DB_WS_PROXY */
   wsProxy?: string;
@@ -57,6 +68,16 @@ export const queryChannel = diagnostics_channel.tracingChannel<unknown, { text: 
 // connection may have committed them), so writes that want the retry go through `transaction`.
 const readOnlyStatement = /^\s*(select|show|values)\b/i;
 
+/** Why `pool.connect()` failed, named (never the URL): the timeout message only when a timeout happened. */
+function connectFailure(error: unknown): DatabaseUnavailableError {
+  const reason = unavailableReason(error);
+  if (reason !== undefined) return new DatabaseUnavailableError(reason, { cause: error });
+  return new DatabaseUnavailableError('connection_lost', {
+    cause: error,
+    message: 'The connection closed while it was being opened (the cause holds the driver’s error)',
+  });
+}
+
 /** A pool of Neon driver connections that queues callers, bounds every wait and counts what it does. */
 export function createDatabase({
   connectionString,
@@ -76,9 +97,10 @@ export function createDatabase({
     application_name: applicationName,
     connectionTimeoutMillis: connectTimeoutMs,
     idleTimeoutMillis: idleTimeoutMs,
-    // Server-side limit, sent at connection start; the client-side timer is a backstop for a
-    // server that cannot answer at all (it destroys the connection).
-    statement_timeout: statementTimeoutMs,
+    // No statement_timeout here: the driver would send it as a start-up parameter, which Neon's
+    // pooler (PgBouncer, transaction mode) refuses outright. The server's limits are role
+    // defaults set by a migration (docs/database.md#time-limits); this client-side timer is the
+    // backstop for a server that does not answer at all, and its connection is destroyed.
     query_timeout: statementTimeoutMs + 1_000,
     // Idle connections must not keep a script, a test or a netlify dev worker alive.
     allowExitOnIdle: true,
@@ -100,6 +122,8 @@ export function createDatabase({
   });
 
   const used = new WeakSet<PoolClient>();
+  /** Connections whose ROLLBACK failed: their transaction's state is unknown. */
+  const broken = new WeakSet<PoolClient>();
 
   async function withClient<T>(work: (client: PoolClient) => Promise<T>, checkout: { reused: boolean }): Promise<T> {
     let release: () => void;
@@ -115,10 +139,7 @@ export function createDatabase({
         client = await pool.connect();
       } catch (error) {
         counters.connectionErrors += 1;
-        throw new DatabaseUnavailableError(
-          `Could not open a database connection within ${connectTimeoutMs} ms (DB_CONNECT_TIMEOUT_MS); is DATABASE_URL reachable?`,
-          { cause: error },
-        );
+        throw connectFailure(error);
       }
       checkout.reused = used.has(client);
       used.add(client);
@@ -127,8 +148,10 @@ export function createDatabase({
         client.release();
         return result;
       } catch (error) {
-        // A connection that failed mid-conversation is destroyed rather than reused.
-        client.release(isConnectionError(error) ? (error as Error) : undefined);
+        // A connection that failed mid-conversation, whose statement may still run on the server,
+        // or whose ROLLBACK failed is destroyed: whatever it held (a transaction, its locks) ends with it.
+        const destroy = mustDestroyConnection(error) || broken.has(client);
+        client.release(destroy ? (error as Error) : undefined);
         throw error;
       }
     } finally {
@@ -182,10 +205,11 @@ export function createDatabase({
           await client.query('COMMIT');
           return result;
         } catch (error) {
-          // If ROLLBACK fails too, the connection is broken: rethrowing its error destroys it.
-          await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-            throw isConnectionError(rollbackError) ? rollbackError : error;
-          });
+          // A connection whose statement may still be running (the client's backstop fired) would
+          // queue its ROLLBACK behind it: it is destroyed instead, which ends the transaction.
+          if (mustDestroyConnection(error)) throw error;
+          // If ROLLBACK fails, the transaction's state is unknown: the connection is destroyed.
+          await client.query('ROLLBACK').catch(() => broken.add(client));
           throw error;
         }
       };

@@ -1,5 +1,5 @@
 import type { Env } from '@app/env';
-import type { Database } from './database.ts';
+import type { Database, DatabaseOptions } from './database.ts';
 import { createDatabase } from './database.ts';
 import { DatabaseUnavailableError } from './errors.ts';
 
@@ -14,7 +14,8 @@ import { DatabaseUnavailableError } from './errors.ts';
  */
 const NETLIFY_DEV_IDLE_TIMEOUT_MS = 200;
 
-let database: Database | undefined;
+/** The instance's pool and the URL it was built for. */
+let current: { url: string; database: Database } | undefined;
 
 /** The settings the shared pool is built from: values of the validated environment. */
 export type DatabaseEnv = Pick<
@@ -31,16 +32,32 @@ export type DatabaseEnv = Pick<
 
 /**
  * The function instance's shared pool, created on first use from the validated environment
- * (the handler's `env`). Throws `DatabaseUnavailableError` (503) when no `DATABASE_URL` is set
- * (dev only: it is required everywhere else).
+ * (the handler's `env`). Netlify Database hands each invocation its own URL and rotates its
+ * credentials: when the URL changes, a new pool serves from then on and the old one closes once
+ * its in-flight work is done, so no connection with the old credentials stays open. Throws
+ * `DatabaseUnavailableError` (503) when no `DATABASE_URL` is set (dev only: it is required everywhere else).
  */
 export function getDatabase(env: DatabaseEnv): Database {
-  if (database !== undefined) return database;
+  if (current !== undefined && current.url === env.DATABASE_URL) return current.database;
   if (env.DATABASE_URL === undefined) {
-    throw new DatabaseUnavailableError('DATABASE_URL is not set; `pnpm dev` sets it, or add it to .env');
+    throw new DatabaseUnavailableError('not_configured', {
+      message: 'DATABASE_URL is not set; `pnpm dev` sets it, or add it to .env',
+    });
   }
-  database = createDatabase({
-    connectionString: env.DATABASE_URL,
+  const previous = current;
+  current = { url: env.DATABASE_URL, database: createDatabase(poolOptions(env, env.DATABASE_URL)) };
+  if (previous !== undefined) {
+    console.warn(
+      '[db] the database URL changed (rotated credentials?): new connections use it; the old pool is closing',
+    );
+    void previous.database.end().catch(() => {});
+  }
+  return current.database;
+}
+
+function poolOptions(env: DatabaseEnv, connectionString: string): DatabaseOptions {
+  return {
+    connectionString,
     max: env.DB_POOL_MAX,
     connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
     idleTimeoutMs: env.NETLIFY_DEV === 'true' ? NETLIFY_DEV_IDLE_TIMEOUT_MS : env.DB_IDLE_TIMEOUT_MS,
@@ -51,6 +68,5 @@ export function getDatabase(env: DatabaseEnv): Database {
       const sqlState = (error as { code?: unknown }).code;
       console.warn(`[db] the server closed an idle connection (${String(sqlState ?? error.name)}); it was discarded`);
     },
-  });
-  return database;
+  };
 }

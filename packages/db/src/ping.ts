@@ -2,15 +2,20 @@ import type { Database } from './database.ts';
 
 export interface PingResult {
   ok: boolean;
-  /** Round trip of `select 1`, or the time until giving up. */
+  /** Round trip of the first read, or the time until giving up. */
   responseTimeMs: number;
-  /** Name of the error when not ok (never the driver's message). */
+  /**
+   * The `statement_timeout` the server applies to this app's statements, read through the same
+   * path a query takes (pooler included); 0 means no limit.
+   */
+  statementTimeoutMs?: number;
+  /** Name of the error when not ok (never the driver's message), with its `reason` when it has one. */
   errorName?: string;
   /** The server's view, across every instance; absent when it could not be read in time. */
   serverConnections?: ServerConnections;
 }
 
-/** Client connections the database server holds: this app's (by `application_name`) and all. */
+/** Client connections the database server holds: this app's (by `application_name`, in this database) and all. */
 export interface ServerConnections {
   app: number;
   total: number;
@@ -19,26 +24,27 @@ export interface ServerConnections {
 }
 
 // Each function instance has a pool of its own, so only the server sees the whole app. One cheap
-// catalog read; `application_name` is the one this pool sets (`app-functions` by default).
+// catalog read; `application_name` is the one this pool sets (`app-functions` by default), and only
+// this database counts: previews and production may share one server.
 const serverConnectionsSql = `select
-  count(*) filter (where application_name = current_setting('application_name'))::int as app,
+  count(*) filter (where application_name = current_setting('application_name') and datname = current_database())::int as app,
   count(*)::int as total,
   current_setting('max_connections')::int as max
 from pg_stat_activity where backend_type = 'client backend'`;
 
+// As cheap as `select 1`, and it tells whether the server-side limit reaches this app's statements.
+const statementTimeoutSql = "select setting::int as ms from pg_settings where name = 'statement_timeout'";
+
 /**
- * Runs `select 1`, then — with what is left of `timeoutMs` — reads the server's connection counts;
- * never takes longer than `timeoutMs`, even against a hung database. The counts are extra: when
- * they cannot be read (a role without access, time up) the ping still stands.
+ * Reads the server's `statement_timeout`, then — with what is left of `timeoutMs` — the server's
+ * connection counts; never takes longer than `timeoutMs`, even against a hung database. The counts
+ * are extra: when they cannot be read (a role without access, time up) the ping still stands.
  */
 export async function pingDatabase(database: Database, timeoutMs = 2_000): Promise<PingResult> {
   const started = performance.now();
-  const { value: _none, ...result } = await bounded(
-    database.query('select 1').then(() => undefined),
-    timeoutMs,
-    started,
-  );
-  if (!result.ok) return result;
+  const { value, ...ping } = await bounded(database.query<{ ms: number }>(statementTimeoutSql), timeoutMs, started);
+  if (!ping.ok) return ping;
+  const result: PingResult = { ...ping, statementTimeoutMs: value?.[0]?.ms };
   const left = timeoutMs - (performance.now() - started);
   const counts = await bounded(
     database.query<ServerConnections & Record<string, unknown>>(serverConnectionsSql),
@@ -63,7 +69,7 @@ async function bounded<T>(work: Promise<T>, timeoutMs: number, started: number):
     (error: unknown) => ({
       ok: false,
       responseTimeMs: performance.now() - started,
-      errorName: error instanceof Error ? error.name : 'Error',
+      errorName: nameOf(error),
     }),
   );
   try {
@@ -71,4 +77,11 @@ async function bounded<T>(work: Promise<T>, timeoutMs: number, started: number):
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** `DatabaseUnavailableError: authentication_failed` — a class and a cause, never a message. */
+function nameOf(error: unknown): string {
+  if (!(error instanceof Error)) return 'Error';
+  const reason = (error as { reason?: unknown }).reason;
+  return typeof reason === 'string' ? `${error.name}: ${reason}` : error.name;
 }

@@ -149,11 +149,37 @@ export function validateEnv(
     deployContext: context,
     logLevel: values.LOG_LEVEL ?? (context === 'dev' ? 'debug' : 'warn'),
     features,
-    secrets: Object.entries(variableSpecs)
-      .filter(([name, spec]) => 'sensitive' in spec && input[name] !== undefined)
-      .map(([name]) => input[name] as string),
+    secrets: secretsOf(input),
   };
   return { context, env, errors, warnings };
+}
+
+/**
+ * A password shorter than this is not redacted on its own (the whole URL still is): a local
+ * `postgres:postgres` would otherwise blank out every "postgres" in the logs. Real ones are long and random.
+ */
+const MIN_BARE_PASSWORD_LENGTH = 12;
+
+/** The values of the sensitive variables that are set, and the password of each URL among them on its own. */
+function secretsOf(input: Readonly<Record<string, string>>): string[] {
+  const secrets: string[] = [];
+  for (const [name, spec] of Object.entries(variableSpecs)) {
+    const value = input[name];
+    if (!('sensitive' in spec) || value === undefined) continue;
+    secrets.push(value);
+    const password = 'url' in spec ? passwordOf(value) : undefined;
+    if (password !== undefined && password.length >= MIN_BARE_PASSWORD_LENGTH) secrets.push(password);
+  }
+  return secrets;
+}
+
+function passwordOf(url: string): string | undefined {
+  try {
+    const { password } = new URL(url);
+    return password === '' ? undefined : decodeURIComponent(password);
+  } catch {
+    return undefined;
+  }
 }
 
 const warned = new Set<string>();
@@ -177,19 +203,22 @@ export function loadEnv(source: EnvSource, context: DeployContext): Env {
   return report.env;
 }
 
-const cache = new Map<DeployContext, Env>();
+const cache = new Map<DeployContext, { env: Env; netlifyDbUrl: string | undefined }>();
 
 /**
  * The validated environment of this process for the handler's deploy context (cached per context).
  * Pass the Netlify handler's `context` so production is recognised at runtime (docs/platform.md#runtime-context).
+ * The one variable the platform changes between invocations — `NETLIFY_DB_URL`, which Netlify's
+ * bootstrap sets from each event and rotates — makes it validate again, so the pool and the
+ * redactor follow the new URL and password.
  */
 export function getEnv(platform?: PlatformContext): Env {
   const context = resolveDeployContext(platform, process.env);
-  let env = cache.get(context);
-  if (env === undefined) {
-    env = loadEnv(process.env, context);
-    cache.set(context, env);
-  }
+  const netlifyDbUrl = process.env.NETLIFY_DB_URL;
+  const cached = cache.get(context);
+  if (cached !== undefined && cached.netlifyDbUrl === netlifyDbUrl) return cached.env;
+  const env = loadEnv(process.env, context);
+  cache.set(context, { env, netlifyDbUrl });
   return env;
 }
 

@@ -4,7 +4,7 @@ import type { LogFields } from './logger.ts';
 import { configureLogger, log } from './logger.ts';
 import { ReportGate } from './report-gate.ts';
 import { currentScope } from './request-scope.ts';
-import { loadSentry } from './sentry-client.ts';
+import { loadSentry, setRedactedSecrets } from './sentry-client.ts';
 
 /** Longest a flush may take; it runs after the response (waitUntil), never in front of it. */
 const FLUSH_TIMEOUT_MS = 2_000;
@@ -15,6 +15,7 @@ let reporting: { env: Env; release: string } | undefined;
 /** Set by `withObservability` once the environment and the release are known. */
 export function setReportingEnv(env: Env, release: string): void {
   reporting = { env, release };
+  setRedactedSecrets(env.secrets);
   configureLogger({
     forward: env.SENTRY_DSN === undefined && env.SENTRY_SPOTLIGHT === undefined ? undefined : sendLog,
   });

@@ -25,10 +25,18 @@ const boundedHttpModule = {
 
 let loading: Promise<Sentry> | undefined;
 
+/** The secrets of the environment of the request being served (`setReportingEnv` keeps it current). */
+let redactedSecrets: readonly string[] = [];
+
+export function setRedactedSecrets(secrets: readonly string[]): void {
+  redactedSecrets = secrets;
+}
+
 /**
  * The Sentry SDK, imported and initialised on the first captured error rather than at cold start:
  * importing `@sentry/node` costs several times the rest of a cold start (docs/performance.md).
  * Requests that do not fail never pay it. Returns undefined when neither a DSN nor Spotlight is set.
+ * Redaction reads `redactedSecrets` at each send: a rotated database password is redacted from then on.
  */
 export function loadSentry(env: Env, release: string): Promise<Sentry> | undefined {
   if (env.SENTRY_DSN === undefined && env.SENTRY_SPOTLIGHT === undefined) return undefined;
@@ -49,15 +57,15 @@ export function loadSentry(env: Env, release: string): Promise<Sentry> | undefin
         ...(env.SENTRY_SPOTLIGHT === undefined ? [] : [Sentry.spotlightIntegration({ sidecarUrl: spotlightUrl(env) })]),
       ],
       maxBreadcrumbs: 50,
-      beforeSend: (event) => redact(event, env.secrets),
+      beforeSend: (event) => redact(event, redactedSecrets),
       // Off (undefined) unless SENTRY_TRACES_SAMPLE_RATE is above 0 (tracing.ts).
       tracesSampleRate: env.SENTRY_TRACES_SAMPLE_RATE > 0 ? env.SENTRY_TRACES_SAMPLE_RATE : undefined,
       // Sentry 11 streams spans (`traceLifecycle: 'stream'`): they pass here, not `beforeSendTransaction`,
       // which it ignores (and warns about on every start).
-      beforeSendSpan: (span) => redact(span, env.secrets),
+      beforeSendSpan: (span) => redact(span, redactedSecrets),
       // Log lines arrive redacted already (logger.ts); this also covers attributes the SDK adds.
-      beforeSendLog: (logItem) => redact(logItem, env.secrets),
-      beforeBreadcrumb: (breadcrumb) => redact(breadcrumb, env.secrets),
+      beforeSendLog: (logItem) => redact(logItem, redactedSecrets),
+      beforeBreadcrumb: (breadcrumb) => redact(breadcrumb, redactedSecrets),
     });
     return Sentry;
   });

@@ -92,8 +92,11 @@ function answerError(error: unknown, status: number): Response {
   if (status === 503) {
     // A dependency is down: the caller is told to retry, and on-call gets a warning, not a flood of
     // errors — one Sentry event per kind per instance per minute, each line still logged at warn.
-    const kind = error instanceof HttpError ? error.code : 'unknown';
-    return errorResponse(error, captureError(error, { level: 'warning', throttle: `503:${kind}` }));
+    // Each cause of its own (a refused password is not a busy pool): its own `reason` tag and gate.
+    const reason = (error as { reason?: unknown }).reason;
+    const tags = typeof reason === 'string' ? { reason } : undefined;
+    const kind = error instanceof HttpError ? [error.code, reason].filter(Boolean).join(':') : 'unknown';
+    return errorResponse(error, captureError(error, { level: 'warning', throttle: `503:${kind}`, tags }));
   }
   return errorResponse(error, captureError(error, { level: 'error' }));
 }

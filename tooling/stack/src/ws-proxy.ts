@@ -26,9 +26,18 @@ export async function startWsProxy({ port = 0, host = '127.0.0.1' } = {}): Promi
     }
     const tcp = connect({ host: targetHost, port: targetPort });
     tcp.setNoDelay(true);
+    let connected = false;
+    tcp.on('connect', () => {
+      connected = true;
+    });
     tcp.on('data', (chunk) => socket.send(chunk));
     tcp.on('close', () => socket.close());
-    tcp.on('error', () => socket.close());
+    tcp.on('error', (error: NodeJS.ErrnoException) => {
+      // Neon's proxy answers a database it cannot reach with a PostgreSQL error; so does this one,
+      // so the driver can tell "unreachable" from a connection that dropped.
+      if (!connected) socket.send(errorResponse('08001', `could not connect to ${address}: ${error.code ?? 'error'}`));
+      socket.close();
+    });
     socket.on('message', (data) => tcp.write(data as Buffer));
     socket.on('close', () => tcp.destroy());
     socket.on('error', () => tcp.destroy());
@@ -46,4 +55,13 @@ export async function startWsProxy({ port = 0, host = '127.0.0.1' } = {}): Promi
         server.close(() => resolve());
       }),
   };
+}
+
+/** A PostgreSQL ErrorResponse message (protocol 3): severity, SQLSTATE and message fields. */
+function errorResponse(sqlState: string, message: string): Buffer {
+  const fields = Buffer.from(`SERROR\0VERROR\0C${sqlState}\0M${message}\0\0`, 'utf8');
+  const header = Buffer.alloc(5);
+  header.write('E', 0);
+  header.writeInt32BE(fields.length + 4, 1);
+  return Buffer.concat([header, fields]);
 }
