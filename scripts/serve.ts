@@ -42,8 +42,18 @@ const { values: args } = parseCommand({
     },
     'no-build': { type: 'boolean', default: false, description: 'serve the zips already in .netlify/functions' },
     quiet: { type: 'boolean', default: false, description: "don't print the functions' own log lines" },
+    'no-pooler': {
+      type: 'boolean',
+      default: false,
+      description: "reach the database directly, not through PgBouncer with Neon's pooler settings",
+    },
   },
-  examples: ['pnpm serve', 'pnpm serve --context production --port 9000', 'pnpm serve --no-build --retire-after 5'],
+  examples: [
+    'pnpm serve',
+    'pnpm serve --context production --port 9000',
+    'pnpm serve --no-build --retire-after 5',
+    'NETLIFY_DB_URL=postgres://… pnpm serve --no-pooler',
+  ],
   exitCodes: { 1: 'could not start (busy port, another pnpm dev or serve here, build failed)' },
 });
 await runServe({
@@ -55,4 +65,5 @@ await runServe({
   timeoutMs: Number(args.timeout) * 1_000,
   build: !args['no-build'],
   quiet: args.quiet,
+  pooler: !args['no-pooler'],
 });

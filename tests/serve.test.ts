@@ -1,11 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import type { Server } from 'node:net';
 import { createServer } from 'node:net';
+import { netlifyDbUrlPath } from '@app/runtime/database-path';
 import type { FunctionStats } from '@app/runtime/function-instances';
 import type { ServeStats } from '@app/runtime/serve';
 import { statsPath } from '@app/runtime/serve';
 import { repositoryRoot } from '@app/stack/netlify-dev';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PostgresServer } from '@app/stack/postgres';
+import { startPostgresServer } from '@app/stack/postgres';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
 import type { DevServer } from './support/dev-server.ts';
@@ -48,7 +52,11 @@ async function getStatus(server: DevServer, path: string): Promise<number> {
 const allFrozen = (f: FunctionStats) =>
   f.live > 0 && f.instances.every((i) => i.state === 'frozen' || i.state === 'dead');
 
-function serve(testDb: TestDatabase, args: string[], env: Record<string, string> = {}) {
+/**
+ * `pnpm serve` on the run's database. `--no-pooler` unless a test says otherwise: these tests count
+ * the app's server connections, which a pooler in between would hold on to.
+ */
+function serve(testDb: TestDatabase, args: string[], env: Record<string, string | undefined> = {}) {
   return startServe(
     {
       DATABASE_URL: testDb.url,
@@ -57,7 +65,7 @@ function serve(testDb: TestDatabase, args: string[], env: Record<string, string>
       LOG_LEVEL: 'warn',
       ...env,
     },
-    args,
+    args.includes('--pooler') ? args.filter((arg) => arg !== '--pooler') : ['--no-pooler', ...args],
   );
 }
 
@@ -260,10 +268,10 @@ describe('pnpm serve', () => {
     });
   });
 
-  describe('pnpm load against it', () => {
+  describe('pnpm load against it, through the pooler when PgBouncer is installed', () => {
     let server: DevServer;
     beforeAll(async () => {
-      server = await serve(testDb, []);
+      server = await serve(testDb, ['--pooler']);
     });
     afterAll(async () => {
       await server?.stop();
@@ -281,6 +289,111 @@ describe('pnpm serve', () => {
       expect(output).toMatch(/^total\s+120\s/m);
       expect(output).toMatch(/pnpm serve instances: [1-9]\d* cold starts during the run, [1-9]\d* alive after it/);
       expect(output).toMatch(/app PostgreSQL connections: before \d+, peak [1-9]\d*, after \d+/);
+    });
+  });
+
+  describe.skipIf(!inject('pgbouncer'))("through PgBouncer with Neon's pooler settings (the default)", () => {
+    let server: DevServer;
+    beforeAll(async () => {
+      server = await serve(testDb, ['--pooler']);
+    });
+    afterAll(async () => {
+      await server?.stop();
+    });
+
+    it('should say so, and serve health, writes and reads with the server-side limit in force', async () => {
+      expect(server.output()).toMatch(/database .* through PgBouncer \(Neon's pooler settings\)/);
+      const health = await fetch(new URL('/api/health', server.baseUrl));
+      const body = (await health.json()) as { checks: { 'database:responseTime': [{ statementTimeoutMs?: number }] } };
+      expect(health.status).toBe(200);
+      // The migrations' role default, read back through the pooler.
+      expect(body.checks['database:responseTime'][0].statementTimeoutMs).toBe(5_000);
+      const title = `pooled-serve-${Date.now()}`;
+      const created = await create(server, title);
+      expect(created.status).toBe(201);
+      expect(await rowsTitled(title)).toBe(1);
+      expect(await getStatus(server, '/api/proposals?limit=5')).toBe(200);
+    });
+  });
+
+  describe("Netlify Database's URL, sent with each event and rotated", () => {
+    // A real PostgreSQL that checks passwords (the run's may trust every local connection).
+    let postgres: PostgresServer;
+    let admin: pg.Client;
+    let server: DevServer;
+    const role = `app_rotated_${process.pid}`;
+    const password = (n: number) => `rotated-password-${n}-0123456789`;
+    const urlWith = (n: number) => {
+      const url = new URL(postgres.url);
+      Object.assign(url, { username: role, password: password(n), pathname: `/${role}` });
+      return url.toString();
+    };
+    const rotate = async (n: number) => {
+      await admin.query(`alter role ${role} password '${password(n)}'`);
+    };
+    const putUrl = (n: number) => fetch(new URL(netlifyDbUrlPath, server.baseUrl), { method: 'PUT', body: urlWith(n) });
+    const appBackends = async () =>
+      (await admin.query<{ pid: number }>('select pid from pg_stat_activity where usename = $1', [role])).rows.map(
+        (row) => row.pid,
+      );
+
+    beforeAll(async () => {
+      postgres = await startPostgresServer();
+      admin = new pg.Client({ connectionString: postgres.url });
+      await admin.connect();
+      await admin.query(`create role ${role} login password '${password(1)}'`);
+      await admin.query(`create database ${role} owner ${role}`);
+      // As on the platform: the URL is not in the environment, only in each event.
+      server = await serve(testDb, [], { DATABASE_URL: undefined, NETLIFY_DB_URL: urlWith(1) });
+    });
+    afterAll(async () => {
+      await server?.stop();
+      await admin?.end();
+      await postgres?.stop();
+    });
+
+    it('should follow a rotated URL on the same warm instance, close the old connections, and live through a stale one', async () => {
+      expect(server.output()).toContain('Netlify Database (NETLIFY_DB_URL, sent in each event)');
+      expect(await getStatus(server, '/api/health')).toBe(200);
+      const first = await functionStats(server, 'health');
+      const oldBackends = await appBackends();
+      expect(oldBackends.length).toBeGreaterThan(0);
+
+      // The password changes, and the URL the events carry with it.
+      await rotate(2);
+      expect((await putUrl(2)).status).toBe(204);
+      expect(await getStatus(server, '/api/health')).toBe(200);
+      await waitFor(appBackends, (pids) => !pids.some((pid) => oldBackends.includes(pid)), 'the old pool to close');
+
+      // The password changes again (and its sessions are cut), but the events still carry the old URL.
+      await rotate(3);
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where usename = $1', [role]);
+      const stale = await fetch(new URL('/api/proposals', server.baseUrl));
+      expect(stale.status).toBe(503);
+      expect(stale.headers.get('retry-after')).not.toBeNull();
+      expect(((await stale.json()) as { error: { code: string } }).error.code).toBe('database_unavailable');
+      // The operator's one curl names the cause, never the URL or the password.
+      const health = await fetch(new URL('/api/health', server.baseUrl));
+      const healthText = await health.text();
+      expect(health.status).toBe(503);
+      expect(healthText).toContain('DatabaseUnavailableError: authentication_failed');
+      expect(healthText).not.toContain(password(2));
+
+      expect((await putUrl(3)).status).toBe(204);
+      expect(await getStatus(server, '/api/health')).toBe(200);
+      expect(await getStatus(server, '/api/proposals')).toBe(200);
+      const last = await functionStats(server, 'health');
+      // The same instance all along: no new cold start, no crash.
+      expect(last.coldStarts).toBe(first.coldStarts);
+      expect(last.crashed).toBe(0);
+      expect((await functionStats(server, 'proposals')).crashed).toBe(0);
+    });
+
+    it('should refuse a change that is not a postgres URL, or not a PUT', async () => {
+      const bad = await fetch(new URL(netlifyDbUrlPath, server.baseUrl), { method: 'PUT', body: 'not a url' });
+      expect(bad.status).toBe(400);
+      const wrongMethod = await fetch(new URL(netlifyDbUrlPath, server.baseUrl), { method: 'POST', body: urlWith(3) });
+      expect(wrongMethod.status).toBe(405);
     });
   });
 });

@@ -10,6 +10,8 @@ export interface LambdaEvent {
   body: string | undefined;
   isBase64Encoded: boolean;
   flags: Record<string, unknown>;
+  /** Netlify Database's URL for this invocation: the bootstrap sets `NETLIFY_DB_URL` from it. */
+  netlifyDBURL?: string;
 }
 
 /** What the platform knows about the deploy, sent to the function as `x-nf-*` headers. */
@@ -29,6 +31,8 @@ export interface EventInput {
   body: Buffer;
   clientIp: string;
   deploy: DeployInfo;
+  /** Sent with every event when the site uses Netlify Database (it can change between events). */
+  netlifyDBURL?: string | undefined;
 }
 
 /**
@@ -37,7 +41,7 @@ export interface EventInput {
  * the bootstrap builds `context` (deploy, site, request id, client IP). A client cannot forge them:
  * any `x-nf-*` header it sent is dropped first, as the edge does.
  */
-export function toLambdaEvent({ method, url, headers, body, clientIp, deploy }: EventInput): LambdaEvent {
+export function toLambdaEvent({ method, url, headers, body, clientIp, deploy, netlifyDBURL }: EventInput): LambdaEvent {
   const eventHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || name.startsWith('x-nf-')) continue;
@@ -61,5 +65,6 @@ export function toLambdaEvent({ method, url, headers, body, clientIp, deploy }: 
     body: body.length > 0 ? body.toString('base64') : undefined,
     isBase64Encoded: true,
     flags: {},
+    ...(netlifyDBURL === undefined ? {} : { netlifyDBURL }),
   };
 }

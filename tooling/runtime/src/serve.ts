@@ -9,9 +9,9 @@ import { loadDotEnv } from '@app/stack/dot-env';
 import { isPortFree } from '@app/stack/free-port';
 import { answerWithError, readBodyOr413 } from '@app/stack/front-door';
 import { startLifeline } from '@app/stack/lifeline';
-import { startLocalDatabase } from '@app/stack/local-database';
 import { repositoryRoot } from '@app/stack/netlify-dev';
 import { RedirectsHandler } from '@netlify/redirects';
+import { netlifyDbUrlPath, startDatabasePath } from './database-path.ts';
 import type { FunctionStats, ResponseSink } from './function-instances.ts';
 import { FunctionInstances } from './function-instances.ts';
 import { toLambdaEvent } from './lambda-event.ts';
@@ -30,6 +30,8 @@ export interface ServeOptions {
   build: boolean;
   /** Print the instances' own log lines. */
   quiet: boolean;
+  /** PgBouncer with Neon's pooler settings in front of a local database (when installed). */
+  pooler: boolean;
 }
 
 /** Where `pnpm serve` answers what it did: instances, cold starts, requests per instance. */
@@ -95,12 +97,8 @@ export async function runServe(options: ServeOptions): Promise<void> {
     const [firstDir] = unpacked.values();
     if (firstDir) stops.push(() => rm(dirname(firstDir), { recursive: true, force: true }));
 
-    const local = await startLocalDatabase({
-      proxyPort: 0,
-      embedded: 'postgres',
-      guard: (child) => lifeline.guard(child),
-    });
-    stops.push(...local.stops);
+    const database = await startDatabasePath({ pooler: options.pooler, guard: (child) => lifeline.guard(child) });
+    stops.push(...database.stops);
 
     // Deployed contexts refuse the public dev token: a session token unless the shell or .env has one.
     let tokenNote = 'API_TOKEN from the environment';
@@ -109,7 +107,9 @@ export async function runServe(options: ServeOptions): Promise<void> {
       recordInDevLock({ apiToken: process.env.API_TOKEN });
       tokenNote = `Authorization: Bearer ${process.env.API_TOKEN} (made up for this session; \`pnpm load\` finds it)`;
     }
-    const report = validateEnv(process.env, options.context);
+    const report = validateEnv(process.env, options.context, {
+      providedAtRuntime: database.eventDatabaseUrl() === undefined ? [] : ['NETLIFY_DB_URL'],
+    });
     if (report.errors.length > 0) {
       // Served anyway, as Netlify would deploy it: the functions answer 503 `misconfigured`.
       console.warn(
@@ -118,7 +118,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
     }
 
     const siteUrl = `http://localhost:${options.port}`;
-    const env = instanceEnvironment(siteUrl);
+    const env = { ...instanceEnvironment(siteUrl), ...database.instanceEnv };
     const log = options.quiet ? () => {} : (line: string) => console.log(line);
     for (const [name, directory] of unpacked) {
       const pool = new FunctionInstances({
@@ -156,6 +156,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
         response.end(JSON.stringify(collectStats(pools)));
         return;
       }
+      if (url === netlifyDbUrlPath) return database.changeNetlifyDbUrl(request, response);
       const body = await readBodyOr413(request, response);
       if (body === undefined) return;
       const requestUrl = new URL(url, siteUrl);
@@ -173,6 +174,7 @@ export async function runServe(options: ServeOptions): Promise<void> {
         body,
         clientIp: request.socket.remoteAddress ?? '127.0.0.1',
         deploy,
+        netlifyDBURL: database.eventDatabaseUrl(),
       });
       await pool.invoke(event, toSink(response));
     }
@@ -193,8 +195,8 @@ export async function runServe(options: ServeOptions): Promise<void> {
         '',
         `  functions       ${[...pools.keys()].join(', ')} — .netlify/functions/*.zip, each through its own entry point`,
         `  instances       up to ${options.maxInstances} per function, frozen between requests, retired after ${options.retireAfterMs / 1000} s idle`,
-        `  database        ${local.description}`,
-        `  migrations      ${local.migrations}`,
+        `  database        ${database.description}`,
+        `  migrations      ${database.migrations}`,
         `  writes          ${tokenNote}`,
         `  stats           ${siteUrl}${statsPath} (also printed on exit and on SIGUSR2)`,
         '',

@@ -24,9 +24,10 @@ export interface LocalDatabaseOptions {
    * Without DATABASE_URL: `netlify-dev` — netlify dev's own local Netlify Database, which netlify dev
    * starts and hands the functions as NETLIFY_DB_URL (the caller migrates it once netlify dev runs:
    * `netlifyDevDatabaseUrl`, `migrateLocal`); `postgres` — a real, throwaway PostgreSQL, for
-   * concurrent instances (`pnpm serve`).
+   * concurrent instances (`pnpm serve`); `none` — the caller has its database (`pnpm serve` with
+   * Netlify Database's URL), only the proxy is wanted.
    */
-  embedded: 'netlify-dev' | 'postgres';
+  embedded: 'netlify-dev' | 'postgres' | 'none';
   /** Hands the embedded server's process to a watchdog (lifeline.ts). */
   guard?: (child: ChildProcess) => void;
 }

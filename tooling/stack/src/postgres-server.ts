@@ -5,7 +5,8 @@
  * its process with code 0 — inside vitest that would turn a failed run green — and because the
  * package's processes must not outlive a killed parent.
  */
-import { chmod, cp, mkdtemp, rm } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { chmod, cp, mkdtemp } from 'node:fs/promises';
 import { createRequire, register } from 'node:module';
 import { arch, platform, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,7 +14,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const port = Number(process.argv[2]);
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-/** The binaries' copy, if one was made: removed once the server runs (Linux keeps open files). */
+/**
+ * The binaries' copy, if one was made: removed when the server stops — not before, because
+ * PostgreSQL loads libraries such as plpgsql (a `do` block in a migration) from it on first use.
+ */
 let binariesCopy: string | undefined;
 
 /**
@@ -50,17 +54,17 @@ const server = new EmbeddedPostgres({
   createPostgresUser: isRoot,
   onLog: () => {},
 });
-try {
-  await server.initialise();
-  await server.start();
-  await server.createDatabase('test');
-} finally {
-  if (binariesCopy !== undefined) await rm(binariesCopy, { recursive: true, force: true });
-}
+// On 'exit', synchronously: the package's exit hook may end the process on SIGTERM before our own
+// handler gets to remove anything.
+process.on('exit', () => {
+  for (const dir of [databaseDir, binariesCopy]) if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
+await server.initialise();
+await server.start();
+await server.createDatabase('test');
 console.log(`READY postgres://postgres:postgres@127.0.0.1:${port}/test`);
 
 process.on('SIGTERM', async () => {
   await server.stop();
-  await rm(databaseDir, { recursive: true, force: true });
   process.exit(0);
 });
