@@ -1,12 +1,15 @@
 /**
  * `pnpm smoke <base-url> [--sentry] [--timeout 120]`: checks a deployed (or local) site: health
- * `pass` at both URLs, the proposals list, the standard 404 body, and with `--sentry` a deliberate
+ * `pass` at both URLs, the proposals list, the standard 404 body, the server's statement limit (set,
+ * and at most DB_STATEMENT_TIMEOUT_MS from this shell or .env), and with `--sentry` a deliberate
  * error whose errorId it prints. Failing checks are retried until `--timeout` seconds pass (a
  * fresh deploy warms up), then it exits 1 with one line per reason.
  */
+import { databaseDefaults } from '@app/env';
 import { checks as optionChecks, parseCommand } from '@app/stack/command';
+import { loadDotEnv } from '@app/stack/dot-env';
 import type { SmokeCheck } from '@app/stack/smoke-checks';
-import { sentryCheck, smokeChecks } from '@app/stack/smoke-checks';
+import { sentryCheck, smokeChecks, statementLimitCheck } from '@app/stack/smoke-checks';
 
 const { values, positionals } = parseCommand({
   name: 'pnpm smoke',
@@ -35,7 +38,16 @@ if (optionChecks.httpUrl(baseUrl) !== undefined) {
   process.exit(2);
 }
 const deadline = Date.now() + Number(values.timeout) * 1000;
-const checks: SmokeCheck[] = [...smokeChecks, ...(values.sentry ? [sentryCheck] : [])];
+loadDotEnv();
+// The limit the app is configured with, from this shell or .env: the server must enforce it or less.
+const expectedStatementTimeoutMs = Number(
+  process.env.DB_STATEMENT_TIMEOUT_MS || databaseDefaults.DB_STATEMENT_TIMEOUT_MS,
+);
+const checks: SmokeCheck[] = [
+  ...smokeChecks,
+  statementLimitCheck(expectedStatementTimeoutMs),
+  ...(values.sentry ? [sentryCheck] : []),
+];
 
 const reason = (error: unknown) =>
   error instanceof Error

@@ -24,8 +24,28 @@ describe('pnpm smoke', () => {
       expect(code, output).toBe(0);
       expect(output).toMatch(/ok {3}health at \/api\/health: pass/);
       expect(output).toMatch(/ok {3}health at \/\.netlify\/functions\/health/);
+      expect(output).toMatch(/ok {3}server statement limit: 5000 ms/);
       expect(output).toMatch(/search Sentry for errorId:ERR-[0-9A-Z]{8}/);
       expect(output).toContain('Smoke checks passed');
+    });
+  });
+
+  describe('against a site whose database allows longer statements than DB_STATEMENT_TIMEOUT_MS', () => {
+    let app: DevServer;
+    beforeAll(async () => {
+      // The run's database enforces the migrations' 5 s; this app expects at most 1 s.
+      app = await startDevServer({ DATABASE_URL: inject('databaseUrl'), DB_STATEMENT_TIMEOUT_MS: '1000' });
+    });
+    afterAll(() => app?.stop());
+
+    it('should fail in one line naming both limits', async () => {
+      const { code, output } = await pnpmScript('smoke', [app.baseUrl, '--timeout', '1'], {
+        DB_STATEMENT_TIMEOUT_MS: '1000',
+      });
+      expect(code).toBe(1);
+      expect(output).toMatch(
+        /^FAIL server statement limit: the server's statement_timeout is 5000 ms, above DB_STATEMENT_TIMEOUT_MS \(1000 ms\)$/m,
+      );
     });
   });
 

@@ -57,6 +57,33 @@ export const smokeChecks: SmokeCheck[] = [
   },
 ];
 
+/**
+ * The statement limit the database server applies to the app's statements, as health reads it
+ * through the app's own path (pooler included): 0 means a runaway query holds its connection and
+ * its locks for as long as it likes. Fails above `expectedMs` (`DB_STATEMENT_TIMEOUT_MS`) too.
+ */
+export function statementLimitCheck(expectedMs: number): SmokeCheck {
+  return {
+    name: 'server statement limit',
+    async run(baseUrl) {
+      const { body } = await get(baseUrl, '/api/health');
+      const check = (body as { checks?: { 'database:responseTime'?: [{ statementTimeoutMs?: number }] } } | undefined)
+        ?.checks?.['database:responseTime']?.[0];
+      const limit = check?.statementTimeoutMs;
+      if (limit === undefined) throw new Error('health reports no statementTimeoutMs (is the database reachable?)');
+      if (limit === 0) {
+        throw new Error('the server enforces no statement_timeout on the app: apply the migrations (pnpm db:migrate)');
+      }
+      if (limit > expectedMs) {
+        throw new Error(
+          `the server's statement_timeout is ${limit} ms, above DB_STATEMENT_TIMEOUT_MS (${expectedMs} ms)`,
+        );
+      }
+      return `${limit} ms`;
+    },
+  };
+}
+
 /** `--sentry`: throws a deliberate error on the site; the errorId is what to look up in Sentry. */
 export const sentryCheck: SmokeCheck = {
   name: 'deliberate error for Sentry',
