@@ -32,8 +32,10 @@ const serverConnectionsSql = `select
   current_setting('max_connections')::int as max
 from pg_stat_activity where backend_type = 'client backend'`;
 
-// As cheap as `select 1`, and it tells whether the server-side limit reaches this app's statements.
-const statementTimeoutSql = "select setting::int as ms from pg_settings where name = 'statement_timeout'";
+// About as cheap as `select 1` (no catalog scan, unlike pg_settings), and it tells whether the
+// server-side limit reaches this app's statements. The setting reads as '5s', '500ms' or '0'.
+const statementTimeoutSql =
+  "select (extract(epoch from current_setting('statement_timeout')::interval) * 1000)::int as ms";
 
 /**
  * Reads the server's `statement_timeout`, then — with what is left of `timeoutMs` — the server's

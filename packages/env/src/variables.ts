@@ -145,7 +145,7 @@ export const variableSpecs = {
     description: `Longest wait for a free connection before answering 503 (default ${databaseDefaults.DB_QUEUE_TIMEOUT_MS}).`,
   },
   DB_STATEMENT_TIMEOUT_MS: {
-    description: `Server-side limit for one statement (default ${databaseDefaults.DB_STATEMENT_TIMEOUT_MS}).`,
+    description: `The statement limit the app expects the server to enforce — a role default the migrations set, reported by /api/health; the client gives up 1 s after it (default ${databaseDefaults.DB_STATEMENT_TIMEOUT_MS}).`,
   },
   DB_WS_PROXY: {
     description: `host:port of the WebSocket proxy used for local (non-Neon) databases (default ${databaseDefaults.DB_WS_PROXY}).`,

@@ -19,6 +19,7 @@ import type { Comparison } from './measure.ts';
 import { compare, median, timePerCall } from './measure.ts';
 import type { InProcessRequest } from './service-time.ts';
 import { inProcessLoad } from './service-time.ts';
+import { statementLimitCost } from './statement-limits.ts';
 import { bareZipLike, compareWarmZips, zipColdStart } from './zip-instances.ts';
 
 type FunctionHandler = (request: Request, context: object) => Promise<Response>;
@@ -113,6 +114,10 @@ export async function runBench({ quick, skipNetlifyDev }: BenchOptions): Promise
     rounds,
   );
   rows.push(timingRow('warm: health handler vs bare `select 1`', warm, 3, 1.15));
+
+  // 1b. The server-side statement limit: `set local` per query vs the role default (docs/database.md#time-limits).
+  const limits = await statementLimitCost(databaseUrl, wsProxy, { rounds, iterations });
+  rows.push(timingRow(`statement limit per query, ${limits.path}: set local vs role default`, limits.comparison, 3));
 
   // 2. Cold start: import + first request of the built bundle in a fresh process (no zip, no bootstrap).
   const cold = await compare(
