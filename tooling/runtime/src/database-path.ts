@@ -2,6 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isLocalDatabase } from '@app/db';
 import { isLocalHostname } from '@app/env';
+import { recordInDevLock } from '@app/stack/dev-lock';
 import { answerWithError, readBodyOr413 } from '@app/stack/front-door';
 import type { LocalDatabase } from '@app/stack/local-database';
 import { maskPassword, migrateLocal, startLocalDatabase } from '@app/stack/local-database';
@@ -49,7 +50,10 @@ export async function startDatabasePath({ pooler, guard }: DatabasePathOptions):
   const migrations = netlifyDbUrl === undefined ? local.migrations : await migrateLocal(netlifyDbUrl);
   const stops = [...local.stops];
   const bouncer = await startPooler(target, pooler, guard);
-  if (bouncer !== undefined) stops.push(bouncer.stop);
+  if (bouncer !== undefined) {
+    stops.push(bouncer.stop);
+    recordInDevLock({ poolerUrl: bouncer.pooled(target) });
+  }
   const via = pooledVia(pooler, target, bouncer);
   const path = (url: string) => (bouncer === undefined ? url : bouncer.pooled(url));
 

@@ -17,6 +17,8 @@ export interface DevLockHolder {
   databaseUrl?: string;
   /** `pnpm serve`'s API token when it made one up for the session, for `pnpm load`. */
   apiToken?: string;
+  /** `pnpm serve`'s PgBouncer (the pooled URL), for `pnpm load`'s client and server connection counts. */
+  poolerUrl?: string;
 }
 
 /** Whether a process with this id exists (one we may not signal still counts). */
@@ -49,7 +51,7 @@ export function takeDevLock(port: number, command: DevLockHolder['command'] = 'd
 }
 
 /** Records what the holder learns once started (its local database, its token). */
-export function recordInDevLock(fields: Pick<DevLockHolder, 'databaseUrl' | 'apiToken'>, file = devLockFile): void {
+export function recordInDevLock(fields: Pick<DevLockHolder, 'databaseUrl' | 'apiToken' | 'poolerUrl'>, file = devLockFile): void {
   const holder = JSON.parse(readFileSync(file, 'utf8')) as DevLockHolder;
   writeFileSync(file, JSON.stringify({ ...holder, ...fields } satisfies DevLockHolder));
 }

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DatabaseLoad } from './database-load.ts';
 import type { Sample, Summary } from './stats.ts';
 import { percentile } from './stats.ts';
 
@@ -89,6 +90,8 @@ export interface LoadReport {
   connections?: { before?: number; peak?: number; after?: number };
   /** `pnpm serve` targets only. */
   instances?: { coldStarts: number; live: number; peak: number };
+  /** Local targets only: the pooler's connections and the database server's CPU (database-load.ts). */
+  database?: DatabaseLoad & { cpuMsPerRequest: number };
   steps?: unknown[];
   series: ReturnType<typeof latencyOverTime>;
 }

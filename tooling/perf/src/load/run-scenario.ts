@@ -1,6 +1,7 @@
 import { DEV_API_TOKEN, isLocalUrl } from '@app/env';
 import { devLockHolder } from '@app/stack/dev-lock';
 import { loadDotEnv } from '@app/stack/dot-env';
+import { describeDatabaseLoad, sampleDatabaseLoad } from './database-load.ts';
 import { countAppConnections, sampleAppConnections } from './pg-connections.ts';
 import type { LoadReport } from './report.ts';
 import { formatTable, latencyOverTime, writeReport } from './report.ts';
@@ -109,6 +110,7 @@ export async function runLoadCommand({
     `${name}: ${scenario.description}\n${model}\ntarget ${target}, thresholds p99 < ${thresholds.p99Ms} ms, error rate ≤ ${thresholds.maxErrorRate * 100} %`,
   );
   const connectionSampler = sampleAppConnections(databaseUrl);
+  const databaseSampler = sampleDatabaseLoad(databaseUrl, local ? holder?.poolerUrl : undefined);
 
   let verdict: string | undefined;
   let rows: [string, Summary][];
@@ -166,6 +168,7 @@ export async function runLoadCommand({
   }
 
   const peak = await connectionSampler.stop();
+  const database = await databaseSampler.stop();
   // Give netlify dev's workers a moment to close their pools before counting again.
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   const after = await countAppConnections(databaseUrl);
@@ -182,6 +185,8 @@ export async function runLoadCommand({
       `pnpm serve instances: ${instances.coldStarts} cold starts during the run, ${instances.live} alive after it, at most ${instances.peak} of one function at once`,
     );
   }
+  const databaseLines = describeDatabaseLoad(database, samples.length);
+  for (const line of databaseLines) console.log(line);
   const report: LoadReport = {
     scenario: name,
     target,
@@ -192,6 +197,7 @@ export async function runLoadCommand({
     model,
     connections: { before, peak, after },
     instances,
+    database: database && { ...database, cpuMsPerRequest: database.cpuMs / Math.max(1, samples.length) },
     steps,
     series: latencyOverTime(samples),
   };
