@@ -289,6 +289,14 @@ describe('pnpm serve', () => {
       expect(output).toMatch(/^total\s+120\s/m);
       expect(output).toMatch(/pnpm serve instances: [1-9]\d* cold starts during the run, [1-9]\d* alive after it/);
       expect(output).toMatch(/app PostgreSQL connections: before \d+, peak [1-9]\d*, after \d+/);
+      expect(output).toMatch(
+        /database CPU \(its PostgreSQL processes\): peak \d+ % of one core .*, [\d.]+ ms per request/,
+      );
+      if (inject('pgbouncer')) {
+        expect(output).toMatch(
+          /pooler \(PgBouncer, Neon's settings\): at most [1-9]\d* client connections from the instances onto [1-9]\d* server connections/,
+        );
+      }
     });
   });
 
