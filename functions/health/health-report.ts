@@ -75,11 +75,69 @@ function statementLimitProblem(ping: PingResult, expectedMs: number): string | u
   return undefined;
 }
 
+type Checks = HealthReport['checks'];
+type ResponseTimeCheck = Checks['database:responseTime'][0];
+type ConnectionsCheck = Checks['database:connections'][0];
+type ServerConnectionsCheck = NonNullable<Checks['database:serverConnections']>[0];
+
+/** `fail` without an answer in time; `warn` when slow, or when the server's statement limit is missing or too long. */
+function responseTimeCheck(ping: PingResult, expectedStatementTimeoutMs: number, time: string): ResponseTimeCheck {
+  const limitProblem = statementLimitProblem(ping, expectedStatementTimeoutMs);
+  const slow = ping.responseTimeMs > SLOW_RESPONSE_MS;
+  // The error's class name and cause only: driver messages can hold hosts and user names.
+  const output = ping.ok ? limitProblem : (ping.errorName ?? 'Error');
+  return {
+    componentType: 'datastore',
+    observedValue: Math.round(ping.responseTimeMs * 10) / 10,
+    observedUnit: 'ms',
+    status: !ping.ok ? 'fail' : slow || limitProblem !== undefined ? 'warn' : 'pass',
+    time,
+    ...(ping.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: ping.statementTimeoutMs }),
+    ...(output === undefined ? {} : { output }),
+  };
+}
+
+/** This instance's pool: `warn` when callers queued or every connection was checked out. */
+function connectionsCheck(pool: PoolMetrics | undefined, time: string): ConnectionsCheck {
+  const { active, idle, waiting, total, max } = pool ?? { active: 0, idle: 0, waiting: 0, total: 0, max: 0 };
+  const status: HealthStatus = pool === undefined ? 'fail' : waiting > 0 || active >= max ? 'warn' : 'pass';
+  return {
+    componentType: 'datastore',
+    observedValue: total,
+    observedUnit: 'connections',
+    status,
+    time,
+    active,
+    idle,
+    waiting,
+    total,
+    max,
+  };
+}
+
+/** The server's view across every instance: `warn` from `SERVER_CONNECTIONS_WARN_FRACTION` of `max_connections`. */
+function serverConnectionsCheck(ping: PingResult, time: string): ServerConnectionsCheck | undefined {
+  const server = ping.serverConnections;
+  if (server === undefined) return undefined;
+  const status: HealthStatus = server.app >= server.max * SERVER_CONNECTIONS_WARN_FRACTION ? 'warn' : 'pass';
+  const { total, max } = server;
+  return {
+    componentType: 'datastore',
+    observedValue: server.app,
+    observedUnit: 'connections',
+    status,
+    time,
+    total,
+    max,
+  };
+}
+
 /**
- * Builds the health body. `fail` when the database does not answer in time; `warn` when it
- * answers slower than `SLOW_RESPONSE_MS`, when the server enforces no statement limit or a longer
- * one than `expectedStatementTimeoutMs`, or when the pool is saturated (callers queued, or every
- * connection checked out).
+ * Builds the health body from one check per concern; the overall status is the worst of them.
+ * `fail` when the database does not answer in time; `warn` when it answers slower than
+ * `SLOW_RESPONSE_MS`, when the server enforces no statement limit or a longer one than
+ * `expectedStatementTimeoutMs`, when the pool is saturated, or when the app holds most of the
+ * server's connections.
  */
 export function buildHealthReport(
   ping: PingResult,
@@ -88,69 +146,18 @@ export function buildHealthReport(
   expectedStatementTimeoutMs: number,
 ): HealthReport {
   const time = new Date().toISOString();
-  const limitProblem = statementLimitProblem(ping, expectedStatementTimeoutMs);
-  const responseStatus: HealthStatus = !ping.ok
-    ? 'fail'
-    : ping.responseTimeMs > SLOW_RESPONSE_MS || limitProblem !== undefined
-      ? 'warn'
-      : 'pass';
-  const metrics = pool ?? { active: 0, idle: 0, waiting: 0, total: 0, max: 0 };
-  const poolStatus: HealthStatus =
-    pool === undefined ? 'fail' : metrics.waiting > 0 || metrics.active >= metrics.max ? 'warn' : 'pass';
-  const server = ping.serverConnections;
-  const serverStatus: HealthStatus =
-    server !== undefined && server.app >= server.max * SERVER_CONNECTIONS_WARN_FRACTION ? 'warn' : 'pass';
+  const responseTime = responseTimeCheck(ping, expectedStatementTimeoutMs, time);
+  const connections = connectionsCheck(pool, time);
+  const server = serverConnectionsCheck(ping, time);
   return {
-    status: worst(responseStatus, poolStatus, serverStatus),
+    status: worst(responseTime.status, connections.status, server?.status ?? 'pass'),
     version: '1',
     releaseId,
     description: 'Proposals API',
     checks: {
-      'database:responseTime': [
-        {
-          componentType: 'datastore',
-          observedValue: Math.round(ping.responseTimeMs * 10) / 10,
-          observedUnit: 'ms',
-          status: responseStatus,
-          time,
-          ...(ping.statementTimeoutMs === undefined ? {} : { statementTimeoutMs: ping.statementTimeoutMs }),
-          // The error's class name and cause only: driver messages can hold hosts and user names.
-          ...(ping.ok
-            ? limitProblem === undefined
-              ? {}
-              : { output: limitProblem }
-            : { output: ping.errorName ?? 'Error' }),
-        },
-      ],
-      'database:connections': [
-        {
-          componentType: 'datastore',
-          observedValue: metrics.total,
-          observedUnit: 'connections',
-          status: poolStatus,
-          time,
-          active: metrics.active,
-          idle: metrics.idle,
-          waiting: metrics.waiting,
-          total: metrics.total,
-          max: metrics.max,
-        },
-      ],
-      ...(server === undefined
-        ? {}
-        : {
-            'database:serverConnections': [
-              {
-                componentType: 'datastore',
-                observedValue: server.app,
-                observedUnit: 'connections',
-                status: serverStatus,
-                time,
-                total: server.total,
-                max: server.max,
-              },
-            ] as const,
-          }),
+      'database:responseTime': [responseTime],
+      'database:connections': [connections],
+      ...(server === undefined ? {} : { 'database:serverConnections': [server] as const }),
     },
   };
 }

@@ -51,7 +51,10 @@ export function takeDevLock(port: number, command: DevLockHolder['command'] = 'd
 }
 
 /** Records what the holder learns once started (its local database, its token). */
-export function recordInDevLock(fields: Pick<DevLockHolder, 'databaseUrl' | 'apiToken' | 'poolerUrl'>, file = devLockFile): void {
+export function recordInDevLock(
+  fields: Pick<DevLockHolder, 'databaseUrl' | 'apiToken' | 'poolerUrl'>,
+  file = devLockFile,
+): void {
   const holder = JSON.parse(readFileSync(file, 'utf8')) as DevLockHolder;
   writeFileSync(file, JSON.stringify({ ...holder, ...fields } satisfies DevLockHolder));
 }
