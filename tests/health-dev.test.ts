@@ -59,7 +59,7 @@ describe('pnpm dev with an unreachable database', () => {
     expect(body.status).toBe('fail');
     expect(body.checks['database:responseTime'][0]).toMatchObject({
       status: 'fail',
-      output: 'DatabaseUnavailableError',
+      output: 'DatabaseUnavailableError: unreachable',
     });
     expect(text).not.toContain(canary);
     expect(text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|at .*\.ts/);

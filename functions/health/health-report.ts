@@ -67,8 +67,8 @@ const worst = (...statuses: HealthStatus[]): HealthStatus =>
   statuses.includes('fail') ? 'fail' : statuses.includes('warn') ? 'warn' : 'pass';
 
 /** Why the server's statement limit is not the one the app expects, or undefined when it is. */
-function statementLimitProblem(ping: PingResult, expectedMs: number): string | undefined {
-  if (!ping.ok || ping.statementTimeoutMs === undefined) return undefined;
+function statementLimitProblem(ping: PingResult, expectedMs: number | undefined): string | undefined {
+  if (!ping.ok || ping.statementTimeoutMs === undefined || expectedMs === undefined) return undefined;
   if (ping.statementTimeoutMs === 0)
     return 'no server-side statement_timeout: run the migrations (docs/database.md#time-limits)';
   if (ping.statementTimeoutMs > expectedMs) return `statement_timeout above DB_STATEMENT_TIMEOUT_MS (${expectedMs} ms)`;
@@ -81,7 +81,11 @@ type ConnectionsCheck = Checks['database:connections'][0];
 type ServerConnectionsCheck = NonNullable<Checks['database:serverConnections']>[0];
 
 /** `fail` without an answer in time; `warn` when slow, or when the server's statement limit is missing or too long. */
-function responseTimeCheck(ping: PingResult, expectedStatementTimeoutMs: number, time: string): ResponseTimeCheck {
+function responseTimeCheck(
+  ping: PingResult,
+  expectedStatementTimeoutMs: number | undefined,
+  time: string,
+): ResponseTimeCheck {
   const limitProblem = statementLimitProblem(ping, expectedStatementTimeoutMs);
   const slow = ping.responseTimeMs > SLOW_RESPONSE_MS;
   // The error's class name and cause only: driver messages can hold hosts and user names.
@@ -143,7 +147,8 @@ export function buildHealthReport(
   ping: PingResult,
   pool: PoolMetrics | undefined,
   releaseId: string,
-  expectedStatementTimeoutMs: number,
+  /** The limit the server should enforce (`DB_STATEMENT_TIMEOUT_MS`); undefined: report it, judge nothing. */
+  expectedStatementTimeoutMs: number | undefined,
 ): HealthReport {
   const time = new Date().toISOString();
   const responseTime = responseTimeCheck(ping, expectedStatementTimeoutMs, time);
