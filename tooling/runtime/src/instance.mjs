@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * One function instance, the way AWS Lambda (under Netlify) runs one: a Node process that loads the
  * zip's own entry point once — `___netlify-entry-point.mjs`, which hands the function to Netlify's
@@ -7,12 +8,11 @@
  * runtime provides around the bootstrap — the response-streaming globals (`awslambda.*`), the event
  * and the context. Between invocations `pnpm serve` freezes this process (SIGSTOP).
  *
- * Messages in:  { type: 'invoke', id, event, deadline }
- * Messages out: { type: 'ready', initMs } once, then per invocation
- *               { type: 'head', id, statusCode, headers } · { type: 'chunk', id, chunk } · { type: 'end', id }
- *               { type: 'working', id } when the handler has not returned by the turn after the end of
- *               the response (work handed to `context.waitUntil`, which the bootstrap awaits), and last
- *               { type: 'done', id } (or { type: 'failed', id, message }) once the handler has returned.
+ * The messages, both ways, are instance-protocol.ts's types: this file is type-checked against
+ * them (`// @ts-check`), so the two sides cannot drift apart.
+ *
+ * @typedef {import('./instance-protocol.ts').InstanceMessage} InstanceMessage
+ * @typedef {import('./instance-protocol.ts').InvokeMessage} InvokeMessage
  */
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -20,20 +20,32 @@ import { pathToFileURL } from 'node:url';
 const started = performance.now();
 const [entryPoint, functionName] = process.argv.slice(2);
 
-/** Each message waits for the previous to be handed to the channel: backpressure for big bodies. */
+/**
+ * Each message waits for the previous to be handed to the channel: backpressure for big bodies.
+ * @param {InstanceMessage} message
+ * @returns {Promise<void>}
+ */
 const send = (message) =>
-  new Promise((resolve, reject) => process.send(message, (error) => (error ? reject(error) : resolve())));
+  new Promise((resolve, reject) =>
+    process.send?.(message, undefined, undefined, (error) => (error ? reject(error) : resolve())),
+  );
 
 /** The response stream Lambda gives a streaming handler: what is written goes to `pnpm serve`. */
 class ResponseStream extends Writable {
+  /**
+   * @param {string} id
+   * @param {() => void} onEnded
+   */
   constructor(id, onEnded) {
     super();
     this.id = id;
     this.onEnded = onEnded;
   }
+  /** @override @param {Uint8Array} chunk @param {string} _encoding @param {(error?: Error | null) => void} callback */
   _write(chunk, _encoding, callback) {
     send({ type: 'chunk', id: this.id, chunk }).then(() => callback(), callback);
   }
+  /** @override @param {(error?: Error | null) => void} callback */
   _final(callback) {
     send({ type: 'end', id: this.id }).then(() => {
       callback();
@@ -43,11 +55,17 @@ class ResponseStream extends Writable {
 }
 
 // Lambda's Node.js runtime defines these globals; Netlify's bootstrap calls them.
-globalThis.awslambda = {
+/** @type {any} */ (globalThis).awslambda = {
+  /** @param {unknown} handler */
   streamifyResponse: (handler) => handler,
   HttpResponseStream: {
-    /** Lambda writes the status and headers as a prelude of the stream; here they go as one message. */
+    /**
+     * Lambda writes the status and headers as a prelude of the stream; here they go as one message.
+     * @param {ResponseStream} stream
+     * @param {{ statusCode?: number, headers?: Record<string, unknown>, multiValueHeaders?: Record<string, string[]> }} prelude
+     */
     from(stream, { statusCode = 200, headers = {}, multiValueHeaders = {} }) {
+      /** @type {Record<string, string[]>} */
       const all = { ...multiValueHeaders };
       for (const [name, value] of Object.entries(headers)) all[name] = [String(value)];
       void send({ type: 'head', id: stream.id, statusCode, headers: all });
@@ -56,10 +74,10 @@ globalThis.awslambda = {
   },
 };
 
-const { handler } = await import(pathToFileURL(entryPoint).href);
+const { handler } = await import(pathToFileURL(/** @type {string} */ (entryPoint)).href);
 await send({ type: 'ready', initMs: performance.now() - started });
 
-process.on('message', async ({ type, id, event, deadline }) => {
+process.on('message', async (/** @type {InvokeMessage} */ { type, id, event, deadline }) => {
   if (type !== 'invoke') return;
   const context = {
     awsRequestId: id,
