@@ -1,18 +1,14 @@
 import type { DeployContext, PlatformContext } from './deploy-context.ts';
-import { deployedContexts, resolveDeployContext } from './deploy-context.ts';
-import { FEATURE_VARIABLE, parseFlagValue } from './feature-variables.ts';
-import { isLocalUrl } from './local-host.ts';
+import { resolveDeployContext } from './deploy-context.ts';
+import type { EnvProblem, RuleInput } from './env-rules.ts';
+import { localUrls, parseFeatures, placeholders, requiredVariables } from './env-rules.ts';
 import type { EnvVariables, VariableName } from './variables.ts';
-import { DEV_API_TOKEN, envSchema, placeholderValues, variableSpecs } from './variables.ts';
+import { DEV_API_TOKEN, envSchema, variableSpecs } from './variables.ts';
+
+export type { EnvProblem } from './env-rules.ts';
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 export type EnvSource = Readonly<Record<string, string | undefined>>;
-
-/** A problem with one variable. Never carries the value. */
-export interface EnvProblem {
-  variable: string;
-  message: string;
-}
 
 /** The validated environment for one deploy context. */
 export interface Env extends EnvVariables {
@@ -56,11 +52,10 @@ export function formatProblems(problems: readonly EnvProblem[]): string {
   return problems.map((problem) => `  - ${problem.variable}: ${problem.message}`).join('\n');
 }
 
-const isDeployed = (context: DeployContext) => deployedContexts.includes(context);
-
 /**
- * Validates `source` for `context` and collects every problem at once (t3-env's habit).
- * Pure: prints nothing and throws nothing, so `pnpm check-env` and tests can use it directly.
+ * Validates `source` for `context` and collects every problem at once (t3-env's habit): the
+ * schema, then each named rule of env-rules.ts. Pure: prints nothing and throws nothing, so
+ * `pnpm check-env` and tests can use it directly.
  */
 export function validateEnv(
   source: EnvSource,
@@ -75,68 +70,26 @@ export function validateEnv(
     providedAtRuntime?: readonly VariableName[];
   } = {},
 ): EnvReport {
-  const errors: EnvProblem[] = [];
-  const warnings: EnvProblem[] = [];
   const input: Record<string, string> = {};
   for (const name of Object.keys(variableSpecs)) {
     const value = source[name];
     if (value !== undefined && value.trim() !== '') input[name] = value.trim();
   }
-
-  for (const [name, spec] of Object.entries(variableSpecs) as [VariableName, (typeof variableSpecs)[VariableName]][]) {
-    if (input[name] !== undefined) continue;
-    const requiredIn: readonly DeployContext[] | undefined = 'requiredIn' in spec ? spec.requiredIn : undefined;
-    const alternative: VariableName | undefined = 'alternative' in spec ? spec.alternative : undefined;
-    const present = (variable: VariableName) => input[variable] !== undefined || providedAtRuntime.includes(variable);
-    if (present(name) || (alternative !== undefined && present(alternative))) continue;
-    if (requiredIn?.includes(context)) {
-      const or = alternative === undefined ? '' : ` (or ${alternative})`;
-      errors.push({ variable: name, message: `is required in ${context}${or}` });
-    } else if (context === 'dev' && 'devFallback' in spec)
-      warnings.push({ variable: name, message: `is not set: ${spec.devFallback}` });
-    else if (isDeployed(context) && 'devFallback' in spec)
-      warnings.push({ variable: name, message: `is not set in ${context}` });
-  }
-
+  const ruleInput: RuleInput = { input, context, providedAtRuntime };
   const parsed = envSchema.safeParse(input);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      errors.push({ variable: String(issue.path[0] ?? 'environment'), message: issue.message });
-    }
-  }
-
-  for (const [name, spec] of Object.entries(variableSpecs)) {
-    const value = input[name];
-    if (!('url' in spec) || value === undefined || !isLocalUrl(value)) continue;
-    const problem = { variable: name, message: `points at this machine (localhost) in ${context}` };
-    if (context === 'production') errors.push(problem);
-    else if (isDeployed(context)) warnings.push(problem);
-  }
-
-  if (isDeployed(context)) {
-    for (const [name, value] of Object.entries(input)) {
-      if (placeholderValues.has(value)) {
-        errors.push({
-          variable: name,
-          message: `is a documented placeholder (from .env.example or the docs); set a real value for ${context}`,
-        });
-      }
-    }
-  }
-
-  const features: Record<string, boolean> = {};
-  for (const [name, raw] of Object.entries(source)) {
-    if (!name.startsWith('FEATURE_') || raw === undefined || raw.trim() === '') continue;
-    const value = parseFlagValue(raw);
-    if (!FEATURE_VARIABLE.test(name)) {
-      errors.push({ variable: name, message: 'feature flags must be named FEATURE_<NAME>_ENABLED' });
-    } else if (value === undefined) {
-      errors.push({ variable: name, message: 'must be true or false (1 or 0 also accepted)' });
-    } else {
-      features[name] = value;
-    }
-  }
-
+  const schemaErrors = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? 'environment'),
+        message: issue.message,
+      }));
+  const { features, errors: featureErrors } = parseFeatures(source);
+  const required = requiredVariables(ruleInput);
+  const local = localUrls(ruleInput);
+  const placeholder = placeholders(ruleInput);
+  // In this order: a missing variable, then what is wrong with those that are set.
+  const errors = [...required.errors, ...schemaErrors, ...local.errors, ...placeholder.errors, ...featureErrors];
+  const warnings = [...required.warnings, ...local.warnings, ...placeholder.warnings];
   if (errors.length > 0 || !parsed.success) return { context, env: undefined, errors, warnings };
 
   const values = parsed.data;

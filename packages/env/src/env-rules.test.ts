@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { localUrls, parseFeatures, placeholders, requiredVariables } from './env-rules.ts';
+
+const none = { providedAtRuntime: [] };
+
+describe('env rules, each alone', () => {
+  it('requiredVariables: names what production misses, and accepts a variable the platform provides at runtime', () => {
+    const missing = requiredVariables({ input: {}, context: 'production', ...none });
+    expect(missing.errors).toContainEqual({
+      variable: 'DATABASE_URL',
+      message: 'is required in production (or NETLIFY_DB_URL)',
+    });
+    const runtime = requiredVariables({ input: {}, context: 'production', providedAtRuntime: ['NETLIFY_DB_URL'] });
+    expect(runtime.errors.map((problem) => problem.variable)).not.toContain('DATABASE_URL');
+  });
+
+  it('localUrls: an error in production, a warning in a preview, nothing in dev', () => {
+    const input = { DATABASE_URL: 'postgres://app@127.0.0.1:5432/app' };
+    expect(localUrls({ input, context: 'production', ...none }).errors).toHaveLength(1);
+    expect(localUrls({ input, context: 'deploy-preview', ...none })).toMatchObject({ errors: [], warnings: [{}] });
+    expect(localUrls({ input, context: 'dev', ...none })).toEqual({ errors: [], warnings: [] });
+  });
+
+  it('placeholders: the documented dev token is refused when deployed, never with its value', () => {
+    const found = placeholders({
+      input: { API_TOKEN: 'dev-token-not-for-production' },
+      context: 'branch-deploy',
+      ...none,
+    });
+    expect(found.errors).toEqual([{ variable: 'API_TOKEN', message: expect.stringContaining('placeholder') }]);
+    expect(JSON.stringify(found)).not.toContain('dev-token-not-for-production');
+    expect(
+      placeholders({ input: { API_TOKEN: 'dev-token-not-for-production' }, context: 'dev', ...none }).errors,
+    ).toEqual([]);
+  });
+
+  it('parseFeatures: strict booleans under the FEATURE_<NAME>_ENABLED name', () => {
+    expect(parseFeatures({ FEATURE_A_ENABLED: 'TRUE', FEATURE_B_ENABLED: '0' })).toEqual({
+      features: { FEATURE_A_ENABLED: true, FEATURE_B_ENABLED: false },
+      errors: [],
+    });
+    expect(parseFeatures({ FEATURE_A_ENABLED: 'yes', FEATURE_B: 'true' }).errors.map((e) => e.variable)).toEqual([
+      'FEATURE_A_ENABLED',
+      'FEATURE_B',
+    ]);
+  });
+});
