@@ -87,7 +87,7 @@ const { values } = parseCommand({
   ],
   exitCodes: { 1: 'a threshold was breached, or the target refused the token (one line says which)' },
 });
-await runLoadCommand({
+const outcome = await runLoadCommand({
   name: values.scenario as ScenarioName,
   target: values.target,
   token: values.token,
@@ -99,3 +99,8 @@ await runLoadCommand({
   timeoutMs: Number(values.timeout) * 1_000,
   reportDir: values['report-dir'],
 });
+if (!outcome.passed) {
+  console.error(`FAIL ${values.scenario}: ${outcome.reason}`);
+  process.exit(1);
+}
+console.log(`PASS ${values.scenario}`);

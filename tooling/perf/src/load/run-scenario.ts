@@ -30,185 +30,245 @@ export interface LoadCommandOptions {
   reportDir: string;
 }
 
+/** How a run ended: `reason` names the breach (or why it could not run) when it failed. */
+export interface LoadOutcome {
+  passed: boolean;
+  reason?: string;
+}
+
+/** Everything a run is decided by, resolved once from the options, the scenario and the local stack. */
+interface RunSettings {
+  name: ScenarioName;
+  scenario: Scenario;
+  target: string;
+  local: boolean;
+  token: string;
+  thresholds: Thresholds;
+  durationSeconds: number;
+  connections: number;
+  arrivalRate: number | undefined;
+  model: string;
+  timeoutMs: number;
+  /** The local stack's database (for connection counts and its CPU) and pooler; undefined for a deployed target. */
+  databaseUrl: string | undefined;
+  poolerUrl: string | undefined;
+}
+
+/** What a run measured: a table row per endpoint and the total, every sample, and the ramp's steps. */
+interface RunResult {
+  rows: [string, Summary][];
+  samples: Sample[];
+  steps: { connections: number; p99: number; errorRate: number; rps: number; breach?: string }[];
+  verdict: string | undefined;
+}
+
 /**
  * `pnpm load`: drives a scenario (scenarios.ts) against a running site, prints a live line and a
- * table per endpoint, writes a JSON and an HTML report, and exits 1 with one line when a
- * threshold is breached (it prints `PASS <scenario>` otherwise).
+ * table per endpoint and writes a JSON and an HTML report. Returns the outcome; the command
+ * prints `PASS <scenario>` or one `FAIL` line and chooses the exit code.
  */
-export async function runLoadCommand({
-  name,
-  target,
-  reportDir,
-  timeoutMs,
-  ...options
-}: LoadCommandOptions): Promise<void> {
+export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadOutcome> {
+  const settings = resolveSettings(options);
+  try {
+    await fetch(new URL('/api/health', settings.target), { signal: AbortSignal.timeout(10_000) });
+  } catch {
+    const hint = settings.local ? ' — start it with `pnpm dev` or `pnpm serve`' : '';
+    return { passed: false, reason: `${settings.target} does not answer${hint}` };
+  }
+  const startedAt = new Date().toISOString();
+  const observer = await observeStack(settings);
+  let ids: string[];
+  try {
+    ids = await seedProposals(settings.target, settings.token);
+  } catch (error) {
+    return { passed: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+  const { thresholds, scenario, target, model, name } = settings;
+  console.log(
+    `${name}: ${scenario.description}\n${model}\ntarget ${target}, thresholds p99 < ${thresholds.p99Ms} ms, error rate ≤ ${thresholds.maxErrorRate * 100} %`,
+  );
+  observer.start();
+  const result = scenario.steps ? await runRamp(settings, ids) : await runSteady(settings, ids);
+  const stack = await observer.finish(result.samples.length);
+  const table = formatTable(result.rows);
+  console.log(`\n\n${model}\n${table}\n`);
+  for (const line of stack.lines) console.log(line);
+  const report: LoadReport = {
+    scenario: name,
+    target,
+    startedAt,
+    verdict: result.verdict ?? 'pass',
+    thresholds,
+    summaries: Object.fromEntries(result.rows),
+    model,
+    ...stack.report,
+    steps: result.steps,
+    series: latencyOverTime(result.samples),
+  };
+  const stamp = `load-${name}-${startedAt.replace(/[:.]/g, '-')}`;
+  const { jsonPath, htmlPath } = writeReport(options.reportDir, stamp, report, table, thresholds.p99Ms);
+  console.log(`report: ${htmlPath}\n        ${jsonPath}`);
+  return result.verdict ? { passed: false, reason: result.verdict } : { passed: true };
+}
+
+function resolveSettings({ name, target, timeoutMs, ...options }: LoadCommandOptions): RunSettings {
   const scenario: Scenario = scenarios[name];
   const local = isLocalUrl(target);
   // A local target's token and database come from .env; a deployed target's never do.
   if (local) loadDotEnv();
   // The local server's own: `pnpm serve` makes a token up for its session when none is set.
   const holder = local ? devLockHolder() : undefined;
-  const token = options.token ?? process.env.API_TOKEN ?? holder?.apiToken ?? (local ? DEV_API_TOKEN : '');
-  const thresholds: Thresholds = {
-    ...scenario.thresholds,
-    p99Ms: options.p99Ms ?? scenario.thresholds.p99Ms,
-    maxErrorRate: options.maxErrorRate ?? scenario.thresholds.maxErrorRate,
-  };
-  const durationSeconds = options.durationSeconds ?? scenario.durationSeconds;
   const connections = options.connections ?? scenario.connections;
   const arrivalRate = options.arrivalRate ?? ('arrivalRate' in scenario ? scenario.arrivalRate : undefined);
-  const model =
-    arrivalRate === undefined
-      ? `closed model: ${connections} clients, each waiting for its answer before the next request`
-      : `open model: ${arrivalRate} requests/s on a fixed schedule; latency counts from the scheduled start`;
-  // The local stack's database: the shell's/.env's DATABASE_URL, else the one the running pnpm dev uses.
-  const databaseUrl = local ? (process.env.DATABASE_URL ?? holder?.databaseUrl) : undefined;
-
-  function fail(reason: string): never {
-    console.error(`FAIL ${name}: ${reason}`);
-    process.exit(1);
-  }
-
-  try {
-    await fetch(new URL('/api/health', target), { signal: AbortSignal.timeout(10_000) });
-  } catch {
-    fail(`${target} does not answer${local ? ' — start it with `pnpm dev` or `pnpm serve`' : ''}`);
-  }
-
-  const live = (samples: readonly Sample[], elapsedMs: number, label: string) => {
-    const failed = samples.filter((sample) => sample.status < 200 || sample.status >= 300).length;
-    const line = `[${label}] ${(elapsedMs / 1000).toFixed(0)}s  ${samples.length} req  ${(samples.length / (elapsedMs / 1000)).toFixed(1)} rps  non-2xx ${failed}`;
-    if (process.stdout.isTTY) process.stdout.write(`\r${line}   `);
-    else if (Math.round(elapsedMs / 1000) % 5 === 0) console.log(line);
+  return {
+    name,
+    scenario,
+    target,
+    local,
+    token: options.token ?? process.env.API_TOKEN ?? holder?.apiToken ?? (local ? DEV_API_TOKEN : ''),
+    thresholds: {
+      ...scenario.thresholds,
+      p99Ms: options.p99Ms ?? scenario.thresholds.p99Ms,
+      maxErrorRate: options.maxErrorRate ?? scenario.thresholds.maxErrorRate,
+    },
+    durationSeconds: options.durationSeconds ?? scenario.durationSeconds,
+    connections,
+    arrivalRate,
+    model:
+      arrivalRate === undefined
+        ? `closed model: ${connections} clients, each waiting for its answer before the next request`
+        : `open model: ${arrivalRate} requests/s on a fixed schedule; latency counts from the scheduled start`,
+    timeoutMs,
+    // The local stack's database: the shell's/.env's DATABASE_URL, else the one the running pnpm dev uses.
+    databaseUrl: local ? (process.env.DATABASE_URL ?? holder?.databaseUrl) : undefined,
+    poolerUrl: local ? holder?.poolerUrl : undefined,
   };
+}
 
-  function summaries(result: PhaseResult): [string, Summary][] {
-    const endpointNames = [...new Set(result.samples.map((sample) => sample.endpoint))];
-    return [
-      ...endpointNames.map((endpoint): [string, Summary] => [
-        endpoint,
-        summarize(
-          result.samples.filter((sample) => sample.endpoint === endpoint),
-          result.durationMs,
-          thresholds,
-        ),
-      ]),
-      ['total', summarize(result.samples, result.durationMs, thresholds, result.extraErrors)],
-    ];
+/** The live line: on a terminal, rewritten in place; in a log, every five seconds. */
+function live(samples: readonly Sample[], elapsedMs: number, label: string): void {
+  const failed = samples.filter((sample) => sample.status < 200 || sample.status >= 300).length;
+  const line = `[${label}] ${(elapsedMs / 1000).toFixed(0)}s  ${samples.length} req  ${(samples.length / (elapsedMs / 1000)).toFixed(1)} rps  non-2xx ${failed}`;
+  if (process.stdout.isTTY) process.stdout.write(`\r${line}   `);
+  else if (Math.round(elapsedMs / 1000) % 5 === 0) console.log(line);
+}
+
+/** A summary per endpoint, then the total. */
+function summaries(result: PhaseResult, thresholds: Thresholds): [string, Summary][] {
+  const endpointNames = [...new Set(result.samples.map((sample) => sample.endpoint))];
+  return [
+    ...endpointNames.map((endpoint): [string, Summary] => [
+      endpoint,
+      summarize(
+        result.samples.filter((sample) => sample.endpoint === endpoint),
+        result.durationMs,
+        thresholds,
+      ),
+    ]),
+    ['total', summarize(result.samples, result.durationMs, thresholds, result.extraErrors)],
+  ];
+}
+
+const phase = (
+  settings: RunSettings,
+  ids: string[],
+  connections: number,
+  arrivalRate: number | undefined,
+  label: string,
+) =>
+  runPhase({
+    baseUrl: settings.target,
+    token: settings.token,
+    ids,
+    weights: settings.scenario.weights,
+    connections,
+    arrivalRate,
+    durationSeconds: settings.durationSeconds,
+    timeoutMs: settings.timeoutMs,
+    onProgress: (samples, elapsedMs) => live(samples, elapsedMs, label),
+  });
+
+/** One phase at the scenario's concurrency (or arrival rate). */
+async function runSteady(settings: RunSettings, ids: string[]): Promise<RunResult> {
+  const result = await phase(settings, ids, settings.connections, settings.arrivalRate, settings.name);
+  const rows = summaries(result, settings.thresholds);
+  const total = rows.at(-1)?.[1];
+  return {
+    rows,
+    samples: result.samples,
+    steps: [],
+    verdict: total ? breach(total, settings.thresholds) : 'no request completed',
+  };
+}
+
+/** The ramp: rising concurrency until a level breaches; the knee is the last level that did not. */
+async function runRamp(settings: RunSettings, ids: string[]): Promise<RunResult> {
+  const { thresholds } = settings;
+  const result: RunResult = { rows: [], samples: [], steps: [], verdict: undefined };
+  let knee: number | undefined;
+  for (const level of (settings.scenario.steps ?? []).filter((step) => step <= settings.connections)) {
+    const levelResult = await phase(settings, ids, level, undefined, `ramp ${level}`);
+    const offset = result.samples.at(-1)?.at ?? 0;
+    result.samples.push(...levelResult.samples.map((sample) => ({ ...sample, at: sample.at + offset })));
+    const total = summarize(levelResult.samples, levelResult.durationMs, thresholds, levelResult.extraErrors);
+    const reason = breach(total, thresholds);
+    result.steps.push({
+      connections: level,
+      p99: total.p99,
+      errorRate: total.errorRate,
+      rps: total.rps,
+      breach: reason,
+    });
+    console.log(
+      `\nramp ${String(level).padStart(3)} clients: ${total.rps.toFixed(1)} rps, p99 ${total.p99.toFixed(0)} ms, errors ${(total.errorRate * 100).toFixed(2)} % ${reason ? `— ${reason}` : '— ok'}`,
+    );
+    result.rows = summaries(levelResult, thresholds);
+    if (reason) break;
+    knee = level;
   }
+  result.verdict = knee === undefined ? `no level met the thresholds (${result.steps[0]?.breach})` : undefined;
+  console.log(
+    `\nknee: ${knee === undefined ? 'none' : `${knee} concurrent clients`} (highest level meeting p99 < ${thresholds.p99Ms} ms and errors ≤ ${thresholds.maxErrorRate * 100} %)`,
+  );
+  return result;
+}
 
-  const startedAt = new Date().toISOString();
+/**
+ * What the local stack did around the run: the app's PostgreSQL connections before, at peak and
+ * after, `pnpm serve`'s instances, and the database side (pooler connections, server CPU).
+ */
+async function observeStack({ databaseUrl, poolerUrl, target }: RunSettings) {
   const before = await countAppConnections(databaseUrl);
   const serveBefore = await fetchServeStats(target);
-  let ids: string[];
-  try {
-    ids = await seedProposals(target, token);
-  } catch (error) {
-    fail(error instanceof Error ? error.message : String(error));
-  }
-  console.log(
-    `${name}: ${scenario.description}\n${model}\ntarget ${target}, thresholds p99 < ${thresholds.p99Ms} ms, error rate ≤ ${thresholds.maxErrorRate * 100} %`,
-  );
-  const connectionSampler = sampleAppConnections(databaseUrl);
-  const databaseSampler = sampleDatabaseLoad(databaseUrl, local ? holder?.poolerUrl : undefined);
-
-  let verdict: string | undefined;
-  let rows: [string, Summary][];
-  let samples: Sample[];
-  const steps: { connections: number; p99: number; errorRate: number; rps: number; breach?: string }[] = [];
-
-  if (scenario.steps) {
-    let knee: number | undefined;
-    let last: PhaseResult | undefined;
-    samples = [];
-    for (const level of scenario.steps.filter((step) => step <= connections)) {
-      const result = await runPhase({
-        baseUrl: target,
-        token,
-        ids,
-        weights: scenario.weights,
-        connections: level,
-        durationSeconds,
-        timeoutMs,
-        onProgress: (s, t) => live(s, t, `ramp ${level}`),
-      });
-      const offset = samples.at(-1)?.at ?? 0;
-      samples.push(...result.samples.map((sample) => ({ ...sample, at: sample.at + offset })));
-      const total = summarize(result.samples, result.durationMs, thresholds, result.extraErrors);
-      const reason = breach(total, thresholds);
-      steps.push({ connections: level, p99: total.p99, errorRate: total.errorRate, rps: total.rps, breach: reason });
-      console.log(
-        `\nramp ${String(level).padStart(3)} clients: ${total.rps.toFixed(1)} rps, p99 ${total.p99.toFixed(0)} ms, errors ${(total.errorRate * 100).toFixed(2)} % ${reason ? `— ${reason}` : '— ok'}`,
-      );
-      last = result;
-      if (reason) break;
-      knee = level;
-    }
-    rows = last ? summaries(last) : [];
-    verdict = knee === undefined ? `no level met the thresholds (${steps[0]?.breach})` : undefined;
-    console.log(
-      `\nknee: ${knee === undefined ? 'none' : `${knee} concurrent clients`} (highest level meeting p99 < ${thresholds.p99Ms} ms and errors ≤ ${thresholds.maxErrorRate * 100} %)`,
-    );
-  } else {
-    const result = await runPhase({
-      baseUrl: target,
-      token,
-      ids,
-      weights: scenario.weights,
-      connections,
-      arrivalRate,
-      durationSeconds,
-      timeoutMs,
-      onProgress: (s, t) => live(s, t, name),
-    });
-    samples = result.samples;
-    rows = summaries(result);
-    const total = rows.at(-1)?.[1];
-    verdict = total ? breach(total, thresholds) : 'no request completed';
-  }
-
-  const peak = await connectionSampler.stop();
-  const database = await databaseSampler.stop();
-  // Give netlify dev's workers a moment to close their pools before counting again.
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
-  const after = await countAppConnections(databaseUrl);
-  const instances = instancesDuring(serveBefore, await fetchServeStats(target));
-  const table = formatTable(rows);
-  console.log(`\n\n${model}\n${table}\n`);
-  if (before !== undefined || after !== undefined) {
-    console.log(
-      `app PostgreSQL connections: before ${before ?? '?'}, peak ${peak ?? '?'}, after ${after ?? '?'}${instances ? ' (frozen instances keep theirs until they are retired)' : ''}`,
-    );
-  }
-  if (instances) {
-    console.log(
-      `pnpm serve instances: ${instances.coldStarts} cold starts during the run, ${instances.live} alive after it, at most ${instances.peak} of one function at once`,
-    );
-  }
-  const databaseLines = describeDatabaseLoad(database, samples.length);
-  for (const line of databaseLines) console.log(line);
-  const report: LoadReport = {
-    scenario: name,
-    target,
-    startedAt,
-    verdict: verdict ?? 'pass',
-    thresholds,
-    summaries: Object.fromEntries(rows),
-    model,
-    connections: { before, peak, after },
-    instances,
-    database: database && { ...database, cpuMsPerRequest: database.cpuMs / Math.max(1, samples.length) },
-    steps,
-    series: latencyOverTime(samples),
+  let connections: ReturnType<typeof sampleAppConnections> | undefined;
+  let database: ReturnType<typeof sampleDatabaseLoad> | undefined;
+  return {
+    start() {
+      connections = sampleAppConnections(databaseUrl);
+      database = sampleDatabaseLoad(databaseUrl, poolerUrl);
+    },
+    async finish(requests: number) {
+      const peak = await connections?.stop();
+      const load = await database?.stop();
+      // Give netlify dev's workers a moment to close their pools before counting again.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const after = await countAppConnections(databaseUrl);
+      const instances = instancesDuring(serveBefore, await fetchServeStats(target));
+      const lines: string[] = [];
+      if (before !== undefined || after !== undefined) {
+        const frozen = instances ? ' (frozen instances keep theirs until they are retired)' : '';
+        lines.push(
+          `app PostgreSQL connections: before ${before ?? '?'}, peak ${peak ?? '?'}, after ${after ?? '?'}${frozen}`,
+        );
+      }
+      if (instances) {
+        lines.push(
+          `pnpm serve instances: ${instances.coldStarts} cold starts during the run, ${instances.live} alive after it, at most ${instances.peak} of one function at once`,
+        );
+      }
+      lines.push(...describeDatabaseLoad(load, requests));
+      const databaseLoad = load && { ...load, cpuMsPerRequest: load.cpuMs / Math.max(1, requests) };
+      return { lines, report: { connections: { before, peak, after }, instances, database: databaseLoad } };
+    },
   };
-  const { jsonPath, htmlPath } = writeReport(
-    reportDir,
-    `load-${name}-${startedAt.replace(/[:.]/g, '-')}`,
-    report,
-    table,
-    thresholds.p99Ms,
-  );
-  console.log(`report: ${htmlPath}\n        ${jsonPath}`);
-  if (verdict) fail(verdict);
-  console.log(`PASS ${name}`);
 }
