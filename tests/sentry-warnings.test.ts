@@ -59,4 +59,31 @@ describe('503 answers through the real Sentry SDK', () => {
     expect(reports.every((line) => line.level === 'warn' && line.text.startsWith('[warn]'))).toBe(true);
     expect(lines.filter((line) => line.level === 'error')).toEqual([]);
   });
+
+  it('should tell database failures apart by cause: their own event, reason tag and log line each', async () => {
+    const before = sentry.events().length;
+    const linesBefore = lines.length;
+    const pending: Promise<unknown>[] = [];
+    for (const reason of ['authentication_failed', 'startup_parameter_refused', 'authentication_failed'] as const) {
+      const handler = withObservability(async () => {
+        throw new DatabaseUnavailableError(reason);
+      });
+      const response = await handler(new Request('http://localhost/api/proposals'), {
+        waitUntil: (promise) => pending.push(promise),
+      });
+      // The answer stays the generic 503.
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('database_unavailable');
+    }
+    await Promise.all(pending);
+    await sentry.waitForEvents(before + 2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const events = sentry.events().slice(before);
+    expect(events.map((event) => event.tags?.reason).sort()).toEqual([
+      'authentication_failed',
+      'startup_parameter_refused',
+    ]);
+    const logged = lines.slice(linesBefore).map((line) => line.text);
+    expect(logged.filter((text) => text.includes('refused the credentials'))).toHaveLength(2);
+    expect(logged.filter((text) => text.includes('refused a connection start-up parameter'))).toHaveLength(1);
+  });
 });
