@@ -75,7 +75,9 @@ describe('pnpm bench --quick', () => {
       DATABASE_URL: inject('databaseUrl'),
     });
     expect(code, output).toBe(0);
-    expect(output).toMatch(/\| warm: health handler vs bare `select 1` \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|/);
+    expect(output).toMatch(
+      /\| warm: health handler vs its bare query \(`pingSql`\) \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|/,
+    );
     expect(output).toMatch(/\| cold: health bundle vs bare Neon-query bundle \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|/);
     expect(output).toMatch(
       /\| cold, deploy zip via its entry point: health vs bare .*\| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|/,
@@ -84,6 +86,7 @@ describe('pnpm bench --quick', () => {
       /\| warm, deploy zip via its entry point: health vs bare .*\| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|/,
     );
     expect(output).toMatch(/\| netlify dev, 15 clients: \/api\/health vs bare \(throughput\) \| [\d.]+ rps/);
+    expect(output).toMatch(/\| statement limit per query, .*: set local vs role default \| [\d.]+ ms \| [\d.]+ ms \|/);
     expect(output).toMatch(/\| dist\/functions\/health\.mjs \| [\d.]+ KiB \|/);
     expect(output).toMatch(/Sentry SDK import \+ init .*: [\d.]+ ms/);
     expect(output).toMatch(/In-process, 15 concurrent callers.*\n\d+ requests, \d+ rps, p50 [\d.]+ ms, p99 [\d.]+ ms/);

@@ -7,3 +7,4 @@ export { DatabaseQueryError, DatabaseUnavailableError, PoolTimeoutError, QueryTi
 export type { PoolMetrics } from './metrics.ts';
 export type { PingResult, ServerConnections } from './ping.ts';
 export { pingDatabase } from './ping.ts';
+export { pingSql } from './ping-sql.ts';

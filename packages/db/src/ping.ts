@@ -1,4 +1,5 @@
 import type { Database } from './database.ts';
+import { pingSql } from './ping-sql.ts';
 
 export interface PingResult {
   ok: boolean;
@@ -11,7 +12,7 @@ export interface PingResult {
   statementTimeoutMs?: number;
   /** Name of the error when not ok (never the driver's message), with its `reason` when it has one. */
   errorName?: string;
-  /** The server's view, across every instance; absent when it could not be read in time. */
+  /** The server's view, across every instance; absent when the ping failed. */
   serverConnections?: ServerConnections;
 }
 
@@ -23,38 +24,18 @@ export interface ServerConnections {
   max: number;
 }
 
-// Each function instance has a pool of its own, so only the server sees the whole app. One cheap
-// catalog read; `application_name` is the one this pool sets (`app-functions` by default), and only
-// this database counts: previews and production may share one server.
-const serverConnectionsSql = `select
-  count(*) filter (where application_name = current_setting('application_name') and datname = current_database())::int as app,
-  count(*)::int as total,
-  current_setting('max_connections')::int as max
-from pg_stat_activity where backend_type = 'client backend'`;
+interface PingRow extends ServerConnections {
+  statement_timeout_ms: number;
+  [column: string]: unknown;
+}
 
-// About as cheap as `select 1` (no catalog scan, unlike pg_settings), and it tells whether the
-// server-side limit reaches this app's statements. The setting reads as '5s', '500ms' or '0'.
-const statementTimeoutSql =
-  "select (extract(epoch from current_setting('statement_timeout')::interval) * 1000)::int as ms";
-
-/**
- * Reads the server's `statement_timeout`, then — with what is left of `timeoutMs` — the server's
- * connection counts; never takes longer than `timeoutMs`, even against a hung database. The counts
- * are extra: when they cannot be read (a role without access, time up) the ping still stands.
- */
+/** Runs `pingSql`; never takes longer than `timeoutMs`, even against a hung database. */
 export async function pingDatabase(database: Database, timeoutMs = 2_000): Promise<PingResult> {
-  const started = performance.now();
-  const { value, ...ping } = await bounded(database.query<{ ms: number }>(statementTimeoutSql), timeoutMs, started);
-  if (!ping.ok) return ping;
-  const result: PingResult = { ...ping, statementTimeoutMs: value?.[0]?.ms };
-  const left = timeoutMs - (performance.now() - started);
-  const counts = await bounded(
-    database.query<ServerConnections & Record<string, unknown>>(serverConnectionsSql),
-    left,
-    performance.now(),
-  ).catch(() => undefined);
-  const row = counts?.ok ? counts.value?.[0] : undefined;
-  return row ? { ...result, serverConnections: { app: row.app, total: row.total, max: row.max } } : result;
+  const { value, ...ping } = await bounded(database.query<PingRow>(pingSql), timeoutMs, performance.now());
+  const row = value?.[0];
+  if (!ping.ok || row === undefined) return ping;
+  const { statement_timeout_ms: statementTimeoutMs, app, total, max } = row;
+  return { ...ping, statementTimeoutMs, serverConnections: { app, total, max } };
 }
 
 /** `work` raced against a timer; the result carries the time from `started`. */

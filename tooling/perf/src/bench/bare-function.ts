@@ -1,8 +1,10 @@
 /**
- * The baseline the benchmarks compare against: a v2 function that only runs one Neon query, with
- * none of this project's layers (env, flags, observability). Configured for a local database the
+ * The baseline the benchmarks compare against: a v2 function that only runs the one statement
+ * health runs (`pingSql`, a string: nothing else of @app/db is bundled), with none of this
+ * project's layers (env, flags, observability). Configured for a local database the
  * same way @app/db does it (on Node 22 the driver uses the global WebSocket, as ours does).
  */
+import { pingSql } from '@app/db/ping-sql';
 import { neonConfig, Pool } from '@neondatabase/serverless';
 
 neonConfig.wsProxy = (host, port) => `${process.env.DB_WS_PROXY}/v1?address=${host}:${port}`;
@@ -19,6 +21,6 @@ export default async function bare(): Promise<Response> {
     idleTimeoutMillis: 200,
     allowExitOnIdle: true,
   });
-  const { rows } = await pool.query('select 1 as ok');
+  const { rows } = await pool.query(pingSql);
   return Response.json(rows[0]);
 }

@@ -1,6 +1,9 @@
 import { configureDriver } from '@app/db';
 import { findPgBouncer, startPgBouncer } from '@app/stack/pgbouncer';
 import { Pool } from '@neondatabase/serverless';
+import type { BenchContext } from './bench-context.ts';
+import type { Row } from './bench-report.ts';
+import { timingRow } from './bench-report.ts';
 import type { Comparison } from './measure.ts';
 import { compare, timePerCall } from './measure.ts';
 
@@ -47,4 +50,10 @@ export async function statementLimitCost(
     await pool.end();
     await bouncer?.stop();
   }
+}
+
+/** The report's row: `set local` per query against the role default (docs/database.md#time-limits). */
+export async function measureStatementLimits(context: BenchContext): Promise<Row> {
+  const { comparison, path } = await statementLimitCost(context.databaseUrl, context.wsProxy, context);
+  return timingRow(`statement limit per query, ${path}: set local vs role default`, comparison, 3);
 }

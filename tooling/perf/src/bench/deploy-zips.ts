@@ -1,0 +1,71 @@
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { buildZips, unpackZips } from '@app/runtime/zips';
+import type { BenchContext } from './bench-context.ts';
+import type { Row } from './bench-report.ts';
+import { timingRow } from './bench-report.ts';
+import { startEnvelopeSink } from './envelope-sink.ts';
+import { compare } from './measure.ts';
+import { bareZipLike, compareWarmZips, zipColdStart } from './zip-instances.ts';
+
+/**
+ * The health function and the bare one as Netlify runs them: each in its deploy zip, through
+ * Netlify's entry point and bootstrap, in an instance process (`pnpm serve`'s), the bare bundle in
+ * the same layout — cold and warm; then what opt-in tracing costs on the same zip.
+ */
+export async function measureDeployZips(context: BenchContext): Promise<Row[]> {
+  await buildZips('pipe');
+  const unpacked = await unpackZips();
+  const healthZip = unpacked.get('health') as string;
+  try {
+    const bareZip = await bareZipLike(healthZip, context.bareBundle, join(dirname(healthZip), 'bare'));
+    const { CONTEXT: _buildOnly, ...instanceEnv } = context.functionEnv;
+    const zipCold = await compare(
+      () => zipColdStart('health', healthZip, instanceEnv),
+      () => zipColdStart('bare', bareZip, instanceEnv),
+      context.rounds,
+    );
+    const zipWarm = await compareWarmZips(
+      { name: 'health', directory: healthZip, env: instanceEnv },
+      { name: 'bare', directory: bareZip, env: instanceEnv },
+      context.quick ? 30 : 200,
+      context.rounds,
+    );
+    return [
+      timingRow('cold, deploy zip via its entry point: health vs bare (spawn → last byte)', zipCold, 1, 1.3),
+      timingRow('warm, deploy zip via its entry point: health vs bare (per request, frozen between)', zipWarm, 2, 1.15),
+      ...(await measureTracing(context, healthZip, instanceEnv)),
+    ];
+  } finally {
+    await rm(dirname(healthZip), { recursive: true, force: true });
+  }
+}
+
+/**
+ * What opt-in tracing costs: the health zip with SENTRY_TRACES_SAMPLE_RATE=1 against 0, both with a
+ * DSN (a local sink that answers at once): the SDK then loads before the first request.
+ */
+async function measureTracing(context: BenchContext, healthZip: string, env: Record<string, string>): Promise<Row[]> {
+  const sink = await startEnvelopeSink();
+  try {
+    const withDsn = { ...env, SENTRY_DSN: sink.dsn };
+    const traced = { ...withDsn, SENTRY_TRACES_SAMPLE_RATE: '1' };
+    const cold = await compare(
+      () => zipColdStart('health', healthZip, traced),
+      () => zipColdStart('health', healthZip, withDsn),
+      context.rounds,
+    );
+    const warm = await compareWarmZips(
+      { name: 'health', directory: healthZip, env: traced },
+      { name: 'health', directory: healthZip, env: withDsn },
+      context.quick ? 30 : 200,
+      context.rounds,
+    );
+    return [
+      timingRow('tracing cold: health zip, SENTRY_TRACES_SAMPLE_RATE=1 vs 0', cold, 1),
+      timingRow('tracing warm: health zip, SENTRY_TRACES_SAMPLE_RATE=1 vs 0 (per request, flush included)', warm, 2),
+    ];
+  } finally {
+    await sink.close();
+  }
+}
