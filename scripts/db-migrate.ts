@@ -5,6 +5,7 @@
  */
 import { parseCommand } from '@app/stack/command';
 import { loadDotEnv } from '@app/stack/dot-env';
+import { maskCredentials } from '@app/stack/mask-credentials';
 import { migrate } from '@app/stack/migrate';
 
 const { values } = parseCommand({
@@ -38,8 +39,6 @@ try {
   );
 } catch (error) {
   // The message only: a driver's stack can include the connection string.
-  console.error(
-    `Migration failed: ${error instanceof Error ? error.message.replace(/\/\/[^@\s]*@/g, '//***@') : error}`,
-  );
+  console.error(`Migration failed: ${error instanceof Error ? maskCredentials(error.message) : error}`);
   process.exit(1);
 }

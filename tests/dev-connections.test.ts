@@ -1,3 +1,4 @@
+import { APPLICATION_NAME } from '@app/db';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
@@ -28,7 +29,7 @@ describe('PostgreSQL connections under 15 clients through pnpm dev', () => {
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        samples.push(await testDb.countConnections('app-functions'));
+        samples.push(await testDb.countConnections(APPLICATION_NAME));
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
     })();
@@ -48,10 +49,10 @@ describe('PostgreSQL connections under 15 clients through pnpm dev', () => {
     await sampler;
 
     const drainStarted = Date.now();
-    let remaining = await testDb.countConnections('app-functions');
+    let remaining = await testDb.countConnections(APPLICATION_NAME);
     while (remaining > 0 && Date.now() - drainStarted < 10_000) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      remaining = await testDb.countConnections('app-functions');
+      remaining = await testDb.countConnections(APPLICATION_NAME);
     }
     const drainMs = Date.now() - drainStarted;
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);

@@ -1,4 +1,4 @@
-import { getDatabase } from '@app/db';
+import { APPLICATION_NAME, getDatabase } from '@app/db';
 import { getEnv, resetEnvCache } from '@app/env';
 import { withObservability } from '@app/observability';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,7 +114,7 @@ describe('a function whose query waits past DB_QUEUE_TIMEOUT_MS', () => {
     const before = (await get()).body.checks['database:serverConnections']?.[0];
     expect(before).toMatchObject({ status: 'pass', max: expect.any(Number) });
     // Three other "instances": pools of their own, with the functions' application_name.
-    const others = Array.from({ length: 3 }, () => testDb.create({ applicationName: 'app-functions', max: 1 }));
+    const others = Array.from({ length: 3 }, () => testDb.create({ applicationName: APPLICATION_NAME, max: 1 }));
     await Promise.all(others.map((other) => other.query('select 1')));
     const after = (await get()).body.checks['database:serverConnections']?.[0];
     await Promise.all(others.map((other) => other.end()));

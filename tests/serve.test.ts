@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import type { Server } from 'node:net';
 import { createServer } from 'node:net';
+import { APPLICATION_NAME } from '@app/db';
 import { netlifyDbUrlPath } from '@app/runtime/database-path';
 import type { FunctionStats } from '@app/runtime/function-instances';
 import type { ServeStats } from '@app/runtime/serve';
@@ -95,7 +96,8 @@ describe('pnpm serve', () => {
       ?.n;
   const terminateAppConnections = () =>
     testDb.admin.query(
-      "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'app-functions' and datname = current_database()",
+      'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and datname = current_database()',
+      [APPLICATION_NAME],
     );
 
   describe('a warm instance, frozen and thawed', () => {
@@ -116,11 +118,11 @@ describe('pnpm serve', () => {
     // First, while only this instance has connections: timers do not fire in a stopped process, so
     // its idle connection outlives DB_IDLE_TIMEOUT_MS — the "suspension leaks connections" of Neon's guide.
     it('should keep a frozen instance idle connection open past DB_IDLE_TIMEOUT_MS', async () => {
-      expect(await testDb.countConnections('app-functions')).toBe(0);
+      expect(await testDb.countConnections(APPLICATION_NAME)).toBe(0);
       expect(await getStatus(server, '/api/proposals')).toBe(200);
       await waitFor(() => functionStats(server, 'proposals'), allFrozen, 'the proposals instance to freeze');
       await new Promise((resolve) => setTimeout(resolve, IDLE_TIMEOUT_MS * 3));
-      expect(await testDb.countConnections('app-functions')).toBe(1);
+      expect(await testDb.countConnections(APPLICATION_NAME)).toBe(1);
     });
 
     it('should run the zip through its own entry point, as deploy-preview, without the edge-only headers', async () => {
@@ -227,7 +229,7 @@ describe('pnpm serve', () => {
       let sampling = true;
       const sampler = (async () => {
         while (sampling) {
-          peakConnections = Math.max(peakConnections, await testDb.countConnections('app-functions'));
+          peakConnections = Math.max(peakConnections, await testDb.countConnections(APPLICATION_NAME));
           await new Promise((resolve) => setTimeout(resolve, 20));
         }
       })();
@@ -261,7 +263,7 @@ describe('pnpm serve', () => {
         'every instance to retire',
       );
       await waitFor(
-        () => testDb.countConnections('app-functions'),
+        () => testDb.countConnections(APPLICATION_NAME),
         (n) => n === 0,
         'connections to close',
       );

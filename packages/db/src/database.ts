@@ -51,11 +51,17 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
   /** WebSocket proxy for local databases. @default databaseDefaults.DB_WS_PROXY */
   wsProxy?: string;
-  /** Shown in `pg_stat_activity`, so an operator can count this app's connections. @default 'app-functions' */
+  /** Shown in `pg_stat_activity`, so an operator can count this app's connections. @default APPLICATION_NAME */
   applicationName?: string;
   /** Called for events worth a log line (an idle connection dropped by the server). */
   onEvent?: (event: { type: 'idle-connection-error'; error: Error }) => void;
 }
+
+/**
+ * The `application_name` the functions' connections carry (`pg_stat_activity`): how health, the
+ * load reports and an operator's query tell this app's connections from everyone else's.
+ */
+export const APPLICATION_NAME = 'app-functions';
 
 /**
  * Every statement, as a `node:diagnostics_channel` tracing channel (`start` … `asyncEnd`/`error`,
@@ -87,7 +93,7 @@ export function createDatabase({
   queueTimeoutMs = databaseDefaults.DB_QUEUE_TIMEOUT_MS,
   statementTimeoutMs = databaseDefaults.DB_STATEMENT_TIMEOUT_MS,
   wsProxy = databaseDefaults.DB_WS_PROXY,
-  applicationName = 'app-functions',
+  applicationName = APPLICATION_NAME,
   onEvent,
 }: DatabaseOptions): Database {
   configureDriver(connectionString, wsProxy);

@@ -1,5 +1,5 @@
 export type { Database, DatabaseOptions, Queryable, Row } from './database.ts';
-export { createDatabase } from './database.ts';
+export { APPLICATION_NAME, createDatabase } from './database.ts';
 export type { DatabaseEnv } from './default-database.ts';
 export { getDatabase } from './default-database.ts';
 export { configureDriver, isLocalDatabase } from './driver-config.ts';

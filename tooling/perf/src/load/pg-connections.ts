@@ -1,9 +1,10 @@
+import { APPLICATION_NAME } from '@app/db';
 import pg from 'pg';
 
-const countSql = "select count(*)::int as n from pg_stat_activity where application_name = 'app-functions'";
+const countSql = 'select count(*)::int as n from pg_stat_activity where application_name = $1';
 
 /**
- * How many connections the functions hold open (`application_name = app-functions`), for a local
+ * How many connections the functions hold open (`APPLICATION_NAME` from @app/db), for a local
  * target only; undefined when the database cannot be asked.
  */
 export async function countAppConnections(databaseUrl: string | undefined): Promise<number | undefined> {
@@ -11,7 +12,7 @@ export async function countAppConnections(databaseUrl: string | undefined): Prom
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 2_000 });
   try {
     await client.connect();
-    return (await client.query<{ n: number }>(countSql)).rows[0]?.n;
+    return (await client.query<{ n: number }>(countSql, [APPLICATION_NAME])).rows[0]?.n;
   } catch {
     return undefined;
   } finally {
@@ -29,7 +30,7 @@ export function sampleAppConnections(databaseUrl: string | undefined): { stop():
     try {
       await client.connect();
       while (running) {
-        const n = (await client.query<{ n: number }>(countSql)).rows[0]?.n ?? 0;
+        const n = (await client.query<{ n: number }>(countSql, [APPLICATION_NAME])).rows[0]?.n ?? 0;
         peak = Math.max(peak ?? 0, n);
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
