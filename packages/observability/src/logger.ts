@@ -29,7 +29,7 @@ export interface LoggerSettings {
 
 let settings: LoggerSettings = { level: 'info', json: false, secrets: [] };
 
-/** Applied by `withObservability` from the validated environment on every request. */
+/** Applied once per validated environment (configure.ts), and by tests. */
 export function configureLogger(next: Partial<LoggerSettings>): void {
   settings = { ...settings, ...next };
 }

@@ -1,9 +1,10 @@
 import type { Env } from '@app/env';
 import { EnvValidationError, formatProblems, getEnv } from '@app/env';
 import { errorResponse, HttpError, MisconfiguredError, statusOf, withApiHeaders } from '@app/http';
-import { captureError, setReportingEnv } from './capture.ts';
+import { captureError } from './capture.ts';
+import { configureForInvalidEnvironment, configureObservability } from './configure.ts';
 import { newErrorId } from './error-id.ts';
-import { configureLogger, log } from './logger.ts';
+import { log } from './logger.ts';
 import type { ReleaseContext } from './release.ts';
 import { releaseOf } from './release.ts';
 import type { RequestScope } from './request-scope.ts';
@@ -57,8 +58,7 @@ export function withObservability<C extends FunctionContext>(handler: AppHandler
       try {
         const env: Env = getEnv(platform);
         const release = releaseOf(env, platform);
-        configureLogger({ level: env.logLevel, json: env.deployContext !== 'dev', secrets: env.secrets, release });
-        setReportingEnv(env, release);
+        configureObservability(env, release);
         trace = await startRequestTrace(env, release, request);
         response = await handler(request, { env, platform });
       } catch (error) {
@@ -79,8 +79,7 @@ export function withObservability<C extends FunctionContext>(handler: AppHandler
 
 function answerError(error: unknown, status: number): Response {
   if (error instanceof EnvValidationError) {
-    // Nothing from the environment can be trusted, Sentry's DSN included: the log has it all.
-    configureLogger({ level: 'warn', json: true });
+    configureForInvalidEnvironment();
     const errorId = newErrorId();
     log.error(`${error.message.split('\n')[0]}\n${formatProblems(error.problems)}`, { errorId });
     return errorResponse(new MisconfiguredError('Invalid environment', { cause: error }), errorId);
