@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { localUrls, parseFeatures, placeholders, requiredVariables } from './env-rules.ts';
+import { envSchema, variableSpecs } from './variables.ts';
 
 const none = { providedAtRuntime: [] };
 
@@ -43,5 +44,16 @@ describe('env rules, each alone', () => {
       'FEATURE_A_ENABLED',
       'FEATURE_B',
     ]);
+  });
+});
+
+describe('variableSpecs: one declaration per variable', () => {
+  it('should name only declared variables as alternatives, and give every one a schema in envSchema', () => {
+    const names = Object.keys(variableSpecs);
+    const alternatives = Object.values(variableSpecs).flatMap((spec) =>
+      'alternative' in spec ? [spec.alternative] : [],
+    );
+    expect(alternatives.filter((name) => !names.includes(name))).toEqual([]);
+    expect(Object.keys(envSchema.shape)).toEqual(names);
   });
 });

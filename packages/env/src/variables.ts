@@ -10,8 +10,8 @@ export interface VariableSpec {
   sensitive?: boolean;
   /** Contexts in which a missing value is an error. */
   requiredIn?: readonly DeployContext[];
-  /** A variable that stands in for this one when it is missing (then neither is an error). */
-  alternative?: VariableName;
+  /** A variable that stands in for this one when it is missing (then neither is an error; a test checks the name). */
+  alternative?: string;
   /** In `dev`, what happens when it is missing (printed once as a warning). */
   devFallback?: string;
   /** A URL: must not point at this machine in production. */
@@ -71,58 +71,15 @@ export const databaseDefaults = {
   DB_WS_PROXY: '127.0.0.1:5481',
 } as const;
 
-/**
- * One zod schema for every variable the project reads. Empty strings count as unset. It uses
- * `zod/mini`, the tree-shakable build: every function validates its environment at cold start,
- * and the classic build costs about 17 ms more to load there (measured, see docs/performance.md).
- */
-export const envSchema = z.object({
-  DATABASE_URL: z.optional(postgresUrl),
-  NETLIFY_DB_URL: z.optional(postgresUrl),
-  DB_POOL_MAX: wholeNumber(databaseDefaults.DB_POOL_MAX, 1, 100),
-  DB_CONNECT_TIMEOUT_MS: milliseconds(databaseDefaults.DB_CONNECT_TIMEOUT_MS, 100, 60_000),
-  DB_IDLE_TIMEOUT_MS: milliseconds(databaseDefaults.DB_IDLE_TIMEOUT_MS, 100, 600_000),
-  DB_QUEUE_TIMEOUT_MS: milliseconds(databaseDefaults.DB_QUEUE_TIMEOUT_MS, 1, 60_000),
-  DB_STATEMENT_TIMEOUT_MS: milliseconds(databaseDefaults.DB_STATEMENT_TIMEOUT_MS, 100, 600_000),
-  DB_WS_PROXY: z._default(
-    z.string().check(z.regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port')),
-    databaseDefaults.DB_WS_PROXY,
-  ),
-  SENTRY_DSN: z.optional(
-    z.string().check(z.refine(isSentryDsn, 'must be a Sentry DSN: https://<key>@<host>/<project id>')),
-  ),
-  SENTRY_SPOTLIGHT: z.optional(
-    z
-      .string()
-      .check(z.refine((value) => value === 'true' || URL.canParse(value), 'must be true or the Spotlight sidecar URL')),
-  ),
-  LOG_LEVEL: z.optional(
-    z.enum(['error', 'warn', 'info', 'debug'], { error: 'must be one of error, warn, info, debug' }),
-  ),
-  API_TOKEN: z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))),
-  SENTRY_TRACES_SAMPLE_RATE: z._default(
-    z.coerce
-      .number({ error: 'must be a number from 0 to 1' })
-      .check(z.minimum(0, 'must be at least 0'), z.maximum(1, 'must be at most 1')),
-    0,
-  ),
-  // Build time: the source-map upload (tooling/stack/src/build-functions.ts).
-  SENTRY_AUTH_TOKEN: z.optional(z.string()),
-  SENTRY_ORG: z.optional(z.string()),
-  SENTRY_PROJECT: z.optional(z.string()),
-  SENTRY_URL: z.optional(z.url({ error: 'must be a URL' })),
-  COMMIT_REF: z.optional(z.string()),
-  // Platform-provided.
-  CONTEXT: z.optional(z.string()),
-  NODE_ENV: z.optional(z.string()),
-  NETLIFY_DEV: z.optional(z.string()),
+/** One variable, declared once: its schema and what it means beyond its type. */
+const variable = <S extends z.ZodMiniType, const Spec extends VariableSpec>(schema: S, spec: Spec) => ({
+  ...spec,
+  schema,
 });
 
-export type EnvVariables = z.infer<typeof envSchema>;
-export type VariableName = keyof EnvVariables;
-
-export const variableSpecs = {
-  DATABASE_URL: {
+/** The database: your own Neon project's URL and the pool's bounds (`@app/db`). */
+const database = {
+  DATABASE_URL: variable(z.optional(postgresUrl), {
     description:
       "PostgreSQL URL, your own Neon project: the pooled (-pooler) URL. Unset: Netlify Database (NETLIFY_DB_URL), in `pnpm dev` netlify dev's local one.",
     sensitive: true,
@@ -131,81 +88,144 @@ export const variableSpecs = {
     alternative: 'NETLIFY_DB_URL',
     devFallback: "`pnpm dev` uses netlify dev's local Netlify Database (NETLIFY_DB_URL)",
     example: 'postgresql://app:password@ep-example-123456-pooler.eu-central-1.aws.neon.tech/app?sslmode=require',
-  },
-  DB_POOL_MAX: {
+  }),
+  DB_POOL_MAX: variable(wholeNumber(databaseDefaults.DB_POOL_MAX, 1, 100), {
     description: `Connections per function instance; callers queue beyond it (default ${databaseDefaults.DB_POOL_MAX}).`,
-  },
-  DB_CONNECT_TIMEOUT_MS: {
+  }),
+  DB_CONNECT_TIMEOUT_MS: variable(milliseconds(databaseDefaults.DB_CONNECT_TIMEOUT_MS, 100, 60_000), {
     description: `Give up opening a connection after this long (default ${databaseDefaults.DB_CONNECT_TIMEOUT_MS}).`,
-  },
-  DB_IDLE_TIMEOUT_MS: {
+  }),
+  DB_IDLE_TIMEOUT_MS: variable(milliseconds(databaseDefaults.DB_IDLE_TIMEOUT_MS, 100, 600_000), {
     description: `Close a connection idle this long (default ${databaseDefaults.DB_IDLE_TIMEOUT_MS}).`,
-  },
-  DB_QUEUE_TIMEOUT_MS: {
+  }),
+  DB_QUEUE_TIMEOUT_MS: variable(milliseconds(databaseDefaults.DB_QUEUE_TIMEOUT_MS, 1, 60_000), {
     description: `Longest wait for a free connection before answering 503 (default ${databaseDefaults.DB_QUEUE_TIMEOUT_MS}).`,
-  },
-  DB_STATEMENT_TIMEOUT_MS: {
+  }),
+  DB_STATEMENT_TIMEOUT_MS: variable(milliseconds(databaseDefaults.DB_STATEMENT_TIMEOUT_MS, 100, 600_000), {
     description: `The statement limit the app expects the server to enforce — a role default the migrations set, reported by /api/health; the client gives up 1 s after it (default ${databaseDefaults.DB_STATEMENT_TIMEOUT_MS}).`,
-  },
-  DB_WS_PROXY: {
-    description: `host:port of the WebSocket proxy used for local (non-Neon) databases (default ${databaseDefaults.DB_WS_PROXY}).`,
-  },
-  SENTRY_DSN: {
-    description: 'Sentry project DSN. Required in production.',
-    sensitive: true,
-    url: true,
-    requiredIn: ['production'],
-    devFallback: 'errors are logged to the console only',
-    example: 'https://publickey@o0.ingest.sentry.io/0',
-  },
-  SENTRY_SPOTLIGHT: {
-    description: 'Dev only: "true" (or the sidecar URL) sends errors to Spotlight on :8969 (`pnpm dev --spotlight`).',
-  },
-  SENTRY_TRACES_SAMPLE_RATE: {
-    description:
-      'Share of requests traced (a transaction with a span per query), 0–1. Default 0: off, and the SDK stays off the cold start.',
-  },
-  SENTRY_AUTH_TOKEN: {
+  }),
+  DB_WS_PROXY: variable(
+    z._default(z.string().check(z.regex(/^[\w.-]+:\d{1,5}$/, 'must be host:port')), databaseDefaults.DB_WS_PROXY),
+    {
+      description: `host:port of the WebSocket proxy used for local (non-Neon) databases (default ${databaseDefaults.DB_WS_PROXY}).`,
+    },
+  ),
+};
+
+/** Sentry: the runtime's reporting, and the build's source-map upload (tooling/stack/src/build-functions.ts). */
+const sentry = {
+  SENTRY_DSN: variable(
+    z.optional(z.string().check(z.refine(isSentryDsn, 'must be a Sentry DSN: https://<key>@<host>/<project id>'))),
+    {
+      description: 'Sentry project DSN. Required in production.',
+      sensitive: true,
+      url: true,
+      requiredIn: ['production'],
+      devFallback: 'errors are logged to the console only',
+      example: 'https://publickey@o0.ingest.sentry.io/0',
+    },
+  ),
+  SENTRY_SPOTLIGHT: variable(
+    z.optional(
+      z
+        .string()
+        .check(
+          z.refine((value) => value === 'true' || URL.canParse(value), 'must be true or the Spotlight sidecar URL'),
+        ),
+    ),
+    {
+      description: 'Dev only: "true" (or the sidecar URL) sends errors to Spotlight on :8969 (`pnpm dev --spotlight`).',
+    },
+  ),
+  SENTRY_TRACES_SAMPLE_RATE: variable(
+    z._default(
+      z.coerce
+        .number({ error: 'must be a number from 0 to 1' })
+        .check(z.minimum(0, 'must be at least 0'), z.maximum(1, 'must be at most 1')),
+      0,
+    ),
+    {
+      description:
+        'Share of requests traced (a transaction with a span per query), 0–1. Default 0: off, and the SDK stays off the cold start.',
+    },
+  ),
+  SENTRY_AUTH_TOKEN: variable(z.optional(z.string()), {
     description:
       'Build time only (scope it to Builds in Netlify): with SENTRY_ORG and SENTRY_PROJECT, uploads source maps. Unset: not uploaded.',
     sensitive: true,
     buildTime: true,
     example: 'sntrys_replace-with-an-organization-auth-token',
-  },
-  SENTRY_ORG: {
+  }),
+  SENTRY_ORG: variable(z.optional(z.string()), {
     description: 'Build time only: the Sentry organization slug for the source-map upload.',
     buildTime: true,
-  },
-  SENTRY_PROJECT: {
+  }),
+  SENTRY_PROJECT: variable(z.optional(z.string()), {
     description: 'Build time only: the Sentry project slug for the source-map upload.',
     buildTime: true,
-  },
-  SENTRY_URL: {
+  }),
+  SENTRY_URL: variable(z.optional(z.url({ error: 'must be a URL' })), {
     description: "Build time only: a self-hosted Sentry's URL for the upload (default: Sentry's SaaS).",
     buildTime: true,
-  },
-  LOG_LEVEL: { description: 'error | warn | info | debug (default: warn when deployed, debug in dev).' },
-  API_TOKEN: {
+  }),
+};
+
+/** The app's own. */
+const app = {
+  LOG_LEVEL: variable(
+    z.optional(z.enum(['error', 'warn', 'info', 'debug'], { error: 'must be one of error, warn, info, debug' })),
+    { description: 'error | warn | info | debug (default: warn when deployed, debug in dev).' },
+  ),
+  API_TOKEN: variable(z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))), {
     description: 'Bearer token for write endpoints, at least 16 characters. Required when deployed.',
     sensitive: true,
     requiredIn: deployedContexts,
     devFallback: 'write endpoints accept the token "dev-token-not-for-production"',
     example: 'replace-with-a-long-random-token',
-  },
-  NETLIFY_DB_URL: {
+  }),
+};
+
+/** Netlify's own (t3-env's preset habit): set by the platform, its build or netlify dev, never by hand. */
+const netlify = {
+  NETLIFY_DB_URL: variable(z.optional(postgresUrl), {
     description:
       'Netlify Database: set by Netlify (per deploy, a branch per preview) and by netlify dev; used when DATABASE_URL is unset.',
     sensitive: true,
     url: true,
     platform: true,
-  },
-  COMMIT_REF: {
+  }),
+  COMMIT_REF: variable(z.optional(z.string()), {
     description: 'Release id; set by Netlify builds (baked into the bundles) and netlify dev — not needed by hand.',
-  },
-  CONTEXT: { description: 'Deploy context set by Netlify builds and netlify dev.', platform: true },
-  NODE_ENV: { description: 'Node environment.', platform: true },
-  NETLIFY_DEV: { description: 'Set to "true" by netlify dev.', platform: true },
-} as const satisfies Record<VariableName, VariableSpec>;
+  }),
+  CONTEXT: variable(z.optional(z.string()), {
+    description: 'Deploy context set by Netlify builds and netlify dev.',
+    platform: true,
+  }),
+  NODE_ENV: variable(z.optional(z.string()), { description: 'Node environment.', platform: true }),
+  NETLIFY_DEV: variable(z.optional(z.string()), { description: 'Set to "true" by netlify dev.', platform: true }),
+};
+
+/**
+ * Every variable the project reads, each declared once — schema, description, sensitivity, where it
+ * is required, example — grouped the way t3-env's presets group a platform's variables.
+ */
+export const variableSpecs = { ...database, ...sentry, ...app, ...netlify };
+
+type Schemas<T extends Record<string, { schema: z.ZodMiniType }>> = { [K in keyof T]: T[K]['schema'] };
+
+/**
+ * One zod schema of all of them. Empty strings count as unset. It uses `zod/mini`, the
+ * tree-shakable build: every function validates its environment at cold start, and the classic
+ * build costs about 17 ms more to load there (measured, see docs/performance.md).
+ */
+export const envSchema = z.object(
+  Object.fromEntries(Object.entries(variableSpecs).map(([name, { schema }]) => [name, schema])) as Schemas<
+    typeof variableSpecs
+  >,
+);
+
+export type EnvVariables = z.infer<typeof envSchema>;
+export type VariableName = keyof typeof variableSpecs;
 
 /** The dev-only stand-in for a missing `API_TOKEN`. Printed in the README, so refused when deployed. */
 export const DEV_API_TOKEN = 'dev-token-not-for-production';
