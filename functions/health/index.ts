@@ -1,4 +1,3 @@
-import type { Database } from '@app/db';
 import { getDatabase, pingDatabase } from '@app/db';
 import { MethodNotAllowedError } from '@app/http';
 import type { FunctionContext } from '@app/observability';
@@ -12,12 +11,8 @@ const HEALTH_TIMEOUT_MS = 2_000;
 export default withObservability<FunctionContext>(async function health(request, { env, platform }) {
   if (request.method !== 'GET' && request.method !== 'HEAD') throw new MethodNotAllowedError(['GET', 'HEAD']);
 
-  let database: Database | undefined;
-  try {
-    database = getDatabase(env);
-  } catch {
-    // No DATABASE_URL (dev only): report `fail` rather than a generic 503.
-  }
+  // No DATABASE_URL (dev only): report `fail` rather than a generic 503.
+  const database = env.DATABASE_URL === undefined ? undefined : getDatabase(env);
   // Snapshot before the ping: the saturation this request met, not the pool after it waited.
   const pool = database?.metrics();
   const ping = database

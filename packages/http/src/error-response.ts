@@ -1,5 +1,5 @@
 import type { ValidationDetail } from './http-errors.ts';
-import { HttpError, MethodNotAllowedError, ValidationError } from './http-errors.ts';
+import { HttpError, ValidationError } from './http-errors.ts';
 
 export interface ErrorBody {
   error: { code: string; message: string; errorId?: string; details?: readonly ValidationDetail[] };
@@ -26,16 +26,14 @@ export function errorResponse(error: unknown, errorId?: string): Response {
       headers,
     });
   }
+  for (const [name, value] of Object.entries(error.responseHeaders())) headers.set(name, value);
   let body: ErrorBody;
   if (error.status < 500) {
     const details = error instanceof ValidationError ? error.details : undefined;
     body = { error: { code: error.code, message: error.message, details } };
-    if (error.status === 401) headers.set('WWW-Authenticate', 'Bearer');
-    if (error instanceof MethodNotAllowedError) headers.set('Allow', error.allow.join(', '));
   } else {
     const message = error.status === 503 && error.code !== 'misconfigured' ? UNAVAILABLE_MESSAGE : GENERIC_MESSAGE;
     body = { error: { code: error.code, message, errorId } };
-    if (error.status === 503) headers.set('Retry-After', String(error.retryAfterSeconds ?? 5));
   }
   return Response.json(body, { status: error.status, headers });
 }

@@ -15,6 +15,11 @@ export abstract class HttpError extends Error {
   abstract readonly code: string;
   /** For 503s: how long a client should wait before retrying. */
   readonly retryAfterSeconds?: number;
+
+  /** The headers this error's answer carries: `Retry-After` for a 503 (5 s unless it says); more in subclasses. */
+  responseHeaders(): Record<string, string> {
+    return this.status === 503 ? { 'Retry-After': String(this.retryAfterSeconds ?? 5) } : {};
+  }
 }
 
 /** The caller sent something invalid: 400 with a `details` entry per field. */
@@ -65,6 +70,10 @@ export class UnauthorizedError extends HttpError {
   constructor(message = 'A valid bearer token is required') {
     super(message);
   }
+
+  override responseHeaders(): Record<string, string> {
+    return { 'WWW-Authenticate': 'Bearer' };
+  }
 }
 
 /** The request conflicts with the resource's state (e.g. an illegal status change). */
@@ -83,6 +92,10 @@ export class MethodNotAllowedError extends HttpError {
   constructor(allow: readonly string[]) {
     super(`Use ${allow.join(', ')}`);
     this.allow = allow;
+  }
+
+  override responseHeaders(): Record<string, string> {
+    return { Allow: this.allow.join(', ') };
   }
 }
 
