@@ -1,9 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { APPLICATION_NAME } from '@app/db';
 import pg from 'pg';
 
-/** What the database side did during a run: the pooler's clients and servers, and the server's CPU. */
+/** What the database side did during a run: the app's connections, the pooler's, and the server's CPU. */
 export interface DatabaseLoad {
+  /** Most connections the functions held at once (`APPLICATION_NAME`, as `countAppConnections` counts them). */
+  appConnectionsPeak: number;
   /** Most client connections the instances held to PgBouncer at once (pooled runs only). */
   poolerClientsPeak?: number;
   /** Most server connections PgBouncer held to PostgreSQL for this database at once (pooled runs only). */
@@ -37,10 +40,11 @@ function cpuTicks(pid: number): number | undefined {
 }
 
 /**
- * Samples, every 250 ms until `stop()`: the CPU time of every backend serving `databaseUrl`'s
- * database (read from /proc: a database on this machine only), and — with `poolerUrl`, PgBouncer's
- * admin console — its client and server connections for that database. Undefined results where
- * the database or the pooler cannot be asked.
+ * Samples, every 250 ms on one connection of its own until `stop()`: the functions' connections,
+ * the CPU time of every backend serving `databaseUrl`'s database (read from /proc: a database on
+ * this machine only), and — with `poolerUrl`, PgBouncer's admin console — its client and server
+ * connections for that database. Undefined where the database cannot be asked; the pooler's
+ * figures are left out where it cannot.
  */
 export function sampleDatabaseLoad(
   databaseUrl: string | undefined,
@@ -51,7 +55,7 @@ export function sampleDatabaseLoad(
   const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 2_000 });
   const pooler = poolerUrl === undefined ? undefined : adminClient(poolerUrl);
   const last = new Map<number, number>();
-  const load: DatabaseLoad = { cpuMs: 0, cpuPeakShare: 0 };
+  const load: DatabaseLoad = { appConnectionsPeak: 0, cpuMs: 0, cpuPeakShare: 0 };
   let ok = false;
   let running = true;
   const loop = (async () => {
@@ -60,8 +64,9 @@ export function sampleDatabaseLoad(
       await pooler?.connect().catch(() => undefined);
       let sampledAt = performance.now();
       while (running) {
-        const cpuMs = await backendCpuMs(client, last);
+        const { cpuMs, appConnections } = await sampleBackends(client, last);
         const now = performance.now();
+        load.appConnectionsPeak = Math.max(load.appConnectionsPeak, appConnections);
         load.cpuMs += cpuMs;
         if (ok) load.cpuPeakShare = Math.max(load.cpuPeakShare, cpuMs / (now - sampledAt));
         sampledAt = now;
@@ -85,19 +90,28 @@ export function sampleDatabaseLoad(
   };
 }
 
-/** CPU ms the database's backends used since the last call (`last` keeps each one's ticks). */
-async function backendCpuMs(client: pg.Client, last: Map<number, number>): Promise<number> {
-  const { rows } = await client.query<{ pid: number }>(
-    "select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()",
+/**
+ * One look at the server's client backends: the functions' connections (any database, as
+ * `countAppConnections` counts them), and the CPU ms this database's backends used since the last
+ * call (`last` keeps each one's ticks).
+ */
+async function sampleBackends(
+  client: pg.Client,
+  last: Map<number, number>,
+): Promise<{ cpuMs: number; appConnections: number }> {
+  const { rows } = await client.query<{ pid: number; here: boolean; app: boolean }>(
+    `select pid, datname = current_database() as here, application_name = $1 as app
+     from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()`,
+    [APPLICATION_NAME],
   );
   let ticks = 0;
-  for (const { pid } of rows) {
+  for (const { pid } of rows.filter((row) => row.here)) {
     const now = cpuTicks(pid);
     if (now === undefined) continue;
     ticks += now - (last.get(pid) ?? now);
     last.set(pid, now);
   }
-  return (ticks / ticksPerSecond) * 1_000;
+  return { cpuMs: (ticks / ticksPerSecond) * 1_000, appConnections: rows.filter((row) => row.app).length };
 }
 
 /** A client of PgBouncer's admin console (the `pgbouncer` database) as the pooled URL's user. */

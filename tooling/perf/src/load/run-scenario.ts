@@ -2,7 +2,7 @@ import { DEV_API_TOKEN, isLocalUrl } from '@app/env';
 import { devLockHolder } from '@app/stack/dev-lock';
 import { loadDotEnv } from '@app/stack/dot-env';
 import { describeDatabaseLoad, sampleDatabaseLoad } from './database-load.ts';
-import { countAppConnections, sampleAppConnections } from './pg-connections.ts';
+import { countAppConnections } from './pg-connections.ts';
 import type { LoadReport } from './report.ts';
 import { formatTable, latencyOverTime, writeReport } from './report.ts';
 import type { PhaseResult } from './run-load.ts';
@@ -240,16 +240,14 @@ async function runRamp(settings: RunSettings, ids: string[]): Promise<RunResult>
 async function observeStack({ databaseUrl, poolerUrl, target }: RunSettings) {
   const before = await countAppConnections(databaseUrl);
   const serveBefore = await fetchServeStats(target);
-  let connections: ReturnType<typeof sampleAppConnections> | undefined;
   let database: ReturnType<typeof sampleDatabaseLoad> | undefined;
   return {
     start() {
-      connections = sampleAppConnections(databaseUrl);
       database = sampleDatabaseLoad(databaseUrl, poolerUrl);
     },
     async finish(requests: number) {
-      const peak = await connections?.stop();
       const load = await database?.stop();
+      const peak = load?.appConnectionsPeak;
       // Give netlify dev's workers a moment to close their pools before counting again.
       await new Promise((resolve) => setTimeout(resolve, 1_500));
       const after = await countAppConnections(databaseUrl);
