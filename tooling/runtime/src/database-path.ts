@@ -43,10 +43,11 @@ export async function startDatabasePath({ pooler, guard }: DatabasePathOptions):
   let netlifyDbUrl = process.env.DATABASE_URL ? undefined : process.env.NETLIFY_DB_URL;
   // Not in the instances' environment at start: it comes with each event, as on the platform.
   delete process.env.NETLIFY_DB_URL;
-  const local: LocalDatabase =
-    netlifyDbUrl === undefined
-      ? await startLocalDatabase({ proxyPort: 0, embedded: 'postgres', guard })
-      : await startLocalDatabase({ proxyPort: 0, embedded: 'none', guard });
+  const local: LocalDatabase = await startLocalDatabase({
+    proxyPort: 0,
+    embedded: netlifyDbUrl === undefined ? 'postgres' : 'none',
+    guard,
+  });
   const target = netlifyDbUrl ?? (process.env.DATABASE_URL as string);
   const migrations = netlifyDbUrl === undefined ? local.migrations : await migrateLocal(netlifyDbUrl);
   const stops = [...local.stops];
@@ -56,10 +57,14 @@ export async function startDatabasePath({ pooler, guard }: DatabasePathOptions):
     recordInDevLock({ poolerUrl: bouncer.pooled(target) });
   }
   const via = pooledVia(pooler, target, bouncer);
+  const database =
+    netlifyDbUrl === undefined
+      ? (local.description ?? 'DATABASE_URL')
+      : `Netlify Database (NETLIFY_DB_URL, sent in each event) at ${maskCredentials(netlifyDbUrl)}`;
   const path = (url: string) => (bouncer === undefined ? url : bouncer.pooled(url));
 
   return {
-    description: `${netlifyDbUrl === undefined ? (local.description ?? 'DATABASE_URL') : `Netlify Database (NETLIFY_DB_URL, sent in each event) at ${maskCredentials(netlifyDbUrl)}`}, ${via}`,
+    description: `${database}, ${via}`,
     migrations,
     instanceEnv: {
       ...(netlifyDbUrl === undefined ? { DATABASE_URL: path(target) } : {}),
