@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configureLogger, log } from './logger.ts';
+import { configureLogger, log, ValueFreeText } from './logger.ts';
 import type { RequestScope } from './request-scope.ts';
 import { runInRequestScope } from './request-scope.ts';
 
@@ -34,6 +34,16 @@ describe('log', () => {
     configureLogger({ level: 'debug', secrets: ['canary-0123456789'] });
     log.warn('url postgres://u:pw@h/db token canary-0123456789', { authorization: 'Bearer x' });
     expect(printed[0]).toBe('[warn] url postgres://u:[redacted]@h/db token [redacted] authorization=[redacted]');
+  });
+
+  it('should print a value-free message as written, and still redact its fields', () => {
+    const printed: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((line: string) => printed.push(line));
+    const problems = '  - SENTRY_DSN: is required in production\n  - API_TOKEN: is a documented placeholder';
+    log.error(problems);
+    expect(printed[0]).toContain('[redacted]');
+    log.error(new ValueFreeText(problems), { password: 'canary-field' });
+    expect(printed[1]).toBe(`[error] ${problems} password=[redacted]`);
   });
 
   it('should write the release into every JSON line', () => {

@@ -13,6 +13,17 @@ const breadcrumbLevel: Record<LogLevel, BreadcrumbLevel> = {
 
 export type LogFields = Record<string, unknown>;
 
+/**
+ * Text that holds no values — written by this project from names and rules only, such as the
+ * environment's problem lines — printed as it is. The redactor would read `SENTRY_DSN: is required`
+ * as a named secret and mangle the one line an operator fixes a deploy from.
+ */
+export class ValueFreeText {
+  constructor(readonly text: string) {}
+}
+
+export type LogMessage = string | ValueFreeText;
+
 export interface LoggerSettings {
   level: LogLevel;
   /** JSON lines for log search when deployed; readable lines in dev. */
@@ -34,14 +45,16 @@ export function configureLogger(next: Partial<LoggerSettings>): void {
   settings = { ...settings, ...next };
 }
 
-function write(level: LogLevel, message: string, fields: LogFields = {}): void {
+function write(level: LogLevel, logMessage: LogMessage, fields: LogFields = {}): void {
+  const valueFree = logMessage instanceof ValueFreeText;
+  const message = valueFree ? logMessage.text : logMessage;
   // Every line, printed or not, becomes a breadcrumb: the context Sentry shows next to an error.
   // It is recorded as is — Sentry's beforeSend redacts the whole event — so that lines below the
   // level cost next to nothing on the hot path.
   addBreadcrumb(message, 'log', breadcrumbLevel[level], Object.keys(fields).length > 0 ? fields : undefined);
   const forwarded = (level === 'warn' || level === 'error') && settings.forward !== undefined;
   if (rank[level] > rank[settings.level] && !forwarded) return;
-  const safeMessage = redactString(message, settings.secrets);
+  const safeMessage = valueFree ? message : redactString(message, settings.secrets);
   const safeFields = redact(fields, settings.secrets);
   if (forwarded) settings.forward?.(level as 'warn' | 'error', safeMessage, safeFields);
   if (rank[level] > rank[settings.level]) return;
@@ -63,8 +76,8 @@ function write(level: LogLevel, message: string, fields: LogFields = {}): void {
 
 /** The project's logger: leveled, redacted, and a breadcrumb source. */
 export const log = {
-  error: (message: string, fields?: LogFields) => write('error', message, fields),
-  warn: (message: string, fields?: LogFields) => write('warn', message, fields),
-  info: (message: string, fields?: LogFields) => write('info', message, fields),
-  debug: (message: string, fields?: LogFields) => write('debug', message, fields),
+  error: (message: LogMessage, fields?: LogFields) => write('error', message, fields),
+  warn: (message: LogMessage, fields?: LogFields) => write('warn', message, fields),
+  info: (message: LogMessage, fields?: LogFields) => write('info', message, fields),
+  debug: (message: LogMessage, fields?: LogFields) => write('debug', message, fields),
 };

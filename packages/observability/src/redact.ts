@@ -1,63 +1,88 @@
+import { namedValue, redactPrivateKeys, secretFormats, sensitiveName } from './secret-formats.ts';
+
 export const REDACTED = '[redacted]';
 
-/** Names whose values are secrets whatever they hold: object keys, query parameters, `name=value` pairs. */
-const SENSITIVE_NAME = String.raw`[\w.-]*(?:pass(?:word|wd)?|secret|token|api[-_]?key|access[-_]?key|authorization|cookie|dsn|credential|private[-_]?key|session[-_]?id|signature)[\w.-]*`;
-const sensitiveKey = new RegExp(`^${SENSITIVE_NAME}$`, 'i');
+/** How many layers of percent-encoding are looked through (`%2520` is two). */
+const MAX_DECODE_LAYERS = 3;
+/** Deeper than this, an object's contents are not walked but replaced: the redactor fails closed. */
+const MAX_DEPTH = 12;
 
-/**
- * Secret shapes in free text, each replaced by `$1[redacted]`: the first group is what stays. Error
- * messages carry whatever a driver, an SDK or an attacker put there, so these are matched by shape,
- * case-insensitively, and a value runs to the next blank or quote (a token may hold `!` or `%`).
- */
-const secretShapes: readonly RegExp[] = [
-  // `scheme://user:password@host`: keep the user, drop the password.
-  /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]*(?=@)/gi,
-  // `Cookie: …` / `Set-Cookie: …` / `Authorization: …` header text: the rest of the line.
-  /\b((?:set-)?cookie\s*:\s*|proxy-authorization\s*:\s*)[^\r\n]+/gi,
-  // HTTP auth schemes anywhere, in any case: `Bearer x`, `bearer x`, `Basic x`, `Digest x`.
-  /\b((?:bearer|basic|digest)\s+)(?!\[redacted\])[^\s"'<>,;]+/gi,
-  // The `Token x` scheme, only before something credential-like (8+ characters with a digit or a
-  // symbol), so that prose such as "a token expired" stays readable.
-  /\b(token\s+)(?!\[redacted\])(?=[^\s"'<>,;]*[\d\-_.+/=!~])[^\s"'<>,;]{8,}/gi,
-];
-
-/**
- * `?token=x`, `&api_key=x`, `password=x`, `"password": "x"`, `secret: 'x'` (JSON inside a string
- * too). Any name is matched and then tested, which keeps the scan linear in the text's length.
- */
-const namedValue =
-  /((?:^|[^\w.-])([\w.-]+)\\?["']?\s*[:=]\s*\\?["']?)(?!\[redacted\]|\/\/|(?:bearer|basic|digest|token)\s)[^\s"'\\&,;})\]]+/gi;
-
-/**
- * Removes secrets from a string: every known secret shape (above) and every exact `secrets` value
- * (the env schema's sensitive variables). Used on every log line and Sentry event.
- */
-export function redactString(text: string, secrets: readonly string[] = []): string {
+/** Every secret shape and every exact `secrets` value in `text`, replaced; nothing decoded. */
+function redactShapes(text: string, secrets: readonly string[]): string {
   let result = text;
   for (const secret of secrets) {
-    // Short values would redact ordinary words; the schema requires secrets of 16+ characters.
+    // Short values would redact ordinary words; the schema requires secrets of 12+ characters.
     if (secret.length >= 8) result = result.split(secret).join(REDACTED);
   }
-  for (const shape of secretShapes) result = result.replace(shape, `$1${REDACTED}`);
-  return result.replace(namedValue, (match, kept: string, name: string) =>
-    sensitiveKey.test(name) ? `${kept}${REDACTED}` : match,
-  );
+  result = redactPrivateKeys(result, REDACTED);
+  for (const format of secretFormats) {
+    result = result.replace(format, (_match, kept: unknown) => `${typeof kept === 'string' ? kept : ''}${REDACTED}`);
+  }
+  return redactNamedValues(result, true);
 }
 
 /**
- * Deep copy of `value` with secrets removed: values under sensitive keys become `[redacted]`,
- * strings are passed through `redactString`. Cycles and depth are bounded.
+ * `name=value` pairs whose name is sensitive. The quoted value of an ordinary name is looked into
+ * once more (a message field holding `password=x`), one level deep: each character is scanned at
+ * most twice, so the pass stays linear.
+ */
+function redactNamedValues(text: string, lookInsideQuotes: boolean): string {
+  return text.replace(namedValue, (match, kept: string, name: string, quote: string | undefined) => {
+    if (sensitiveName.test(name)) return `${kept}${quote ?? ''}${REDACTED}`;
+    if (quote === undefined || !lookInsideQuotes) return match;
+    return `${kept}${quote}${redactNamedValues(match.slice(kept.length + quote.length), false)}`;
+  });
+}
+
+const percentRun = /(?:%[0-9A-Fa-f]{2})+/g;
+
+/** Percent-decodes every `%XX` run (invalid UTF-8 becomes U+FFFD); the rest is left as it is. */
+function percentDecode(text: string): string {
+  return text.replace(percentRun, (run) => Buffer.from(run.replaceAll('%', ''), 'hex').toString('utf8'));
+}
+
+/**
+ * Removes secrets from a string: every known secret shape (secret-formats.ts) and every exact
+ * `secrets` value (the environment's sensitive variables). Used on every log line, span name and
+ * Sentry event. A secret may arrive percent-encoded (a request path, a query string, an encoded
+ * URL inside a URL): the text is decoded, layer by layer, and matched again; when the decoded text
+ * hides something the encoded one did not show, the decoded, redacted text is returned.
+ * Linear in the text's length (secret-formats.ts says why; redact.test.ts measures it).
+ */
+export function redactString(text: string, secrets: readonly string[] = []): string {
+  let result = redactShapes(text, secrets);
+  let current = result;
+  for (let layer = 0; layer < MAX_DECODE_LAYERS && current.includes('%'); layer += 1) {
+    const decoded = percentDecode(current);
+    if (decoded === current) break;
+    current = redactShapes(decoded, secrets);
+    if (current !== decoded) result = current;
+  }
+  return result;
+}
+
+/**
+ * Deep copy of `value` with secrets removed: values under sensitive keys become `[redacted]`, keys
+ * and strings go through `redactString`. Fails closed: what it cannot walk — past MAX_DEPTH, or a
+ * getter that throws — is replaced by `[redacted]`, never returned as it is.
  */
 export function redact<T>(value: T, secrets: readonly string[] = [], depth = 0, seen = new WeakSet<object>()): T {
   if (typeof value === 'string') return redactString(value, secrets) as T;
-  if (value === null || typeof value !== 'object' || depth > 12) return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DEPTH) return REDACTED as T;
   if (seen.has(value)) return '[circular]' as T;
   seen.add(value);
-  if (Array.isArray(value)) return value.map((item) => redact(item, secrets, depth + 1, seen)) as T;
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
-    copy[key] =
-      sensitiveKey.test(key) && item !== undefined && item !== null ? REDACTED : redact(item, secrets, depth + 1, seen);
+  try {
+    if (Array.isArray(value)) return value.map((item) => redact(item, secrets, depth + 1, seen)) as T;
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      copy[redactString(key, secrets)] =
+        sensitiveName.test(key) && item !== undefined && item !== null
+          ? REDACTED
+          : redact(item, secrets, depth + 1, seen);
+    }
+    return copy as T;
+  } catch {
+    return REDACTED as T;
   }
-  return copy as T;
 }

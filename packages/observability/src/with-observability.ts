@@ -4,7 +4,8 @@ import { errorResponse, HttpError, MisconfiguredError, statusOf, withApiHeaders 
 import { captureError } from './capture.ts';
 import { configureForInvalidEnvironment, configureObservability } from './configure.ts';
 import { newErrorId } from './error-id.ts';
-import { log } from './logger.ts';
+import { log, ValueFreeText } from './logger.ts';
+import { redactString } from './redact.ts';
 import type { ReleaseContext } from './release.ts';
 import { releaseOf } from './release.ts';
 import type { RequestScope } from './request-scope.ts';
@@ -51,7 +52,8 @@ export function withObservability<C extends FunctionContext>(handler: AppHandler
       waitUntil: typeof platform?.waitUntil === 'function' ? platform.waitUntil.bind(platform) : undefined,
     };
     return runInRequestScope(scope, async () => {
-      const path = new URL(request.url).pathname;
+      // Redacted before it becomes a breadcrumb, a log line or a span name: a path is the caller's text.
+      const path = redactString(new URL(request.url).pathname);
       addBreadcrumb(`${request.method} ${path}`, 'http', 'info');
       let response: Response;
       let trace: RequestTrace | undefined;
@@ -81,7 +83,8 @@ function answerError(error: unknown, status: number): Response {
   if (error instanceof EnvValidationError) {
     configureForInvalidEnvironment();
     const errorId = newErrorId();
-    log.error(`${error.message.split('\n')[0]}\n${formatProblems(error.problems)}`, { errorId });
+    // Names and rules only (EnvProblem never carries a value): printed as written, not redacted.
+    log.error(new ValueFreeText(`${error.message.split('\n')[0]}\n${formatProblems(error.problems)}`), { errorId });
     return errorResponse(new MisconfiguredError('Invalid environment', { cause: error }), errorId);
   }
   if (status < 500) {
