@@ -85,7 +85,7 @@ describe('pnpm check-env', () => {
     const local = { ...remote, DATABASE_URL: 'postgres://postgres:pw-canary-81726354@localhost:5432/app' };
     const { code, output } = await pnpmScript('check-env', ['--context', 'production'], local);
     expect(code).toBe(1);
-    expect(output).toContain('DATABASE_URL: points at this machine (localhost) in production');
+    expect(output).toContain('DATABASE_URL: points at this machine (localhost or a socket) in production');
     expect(output).not.toContain('pw-canary');
     expect(output).not.toContain('token-canary');
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { localUrls, parseFeatures, placeholders, requiredVariables } from './env-rules.ts';
+import { localUrls, parseFeatures, placeholders, requiredVariables, weakSecrets } from './env-rules.ts';
 import { envSchema, variableSpecs } from './variables.ts';
 
 const none = { providedAtRuntime: [] };
@@ -33,6 +33,34 @@ describe('env rules, each alone', () => {
     expect(
       placeholders({ input: { API_TOKEN: 'dev-token-not-for-production' }, context: 'dev', ...none }).errors,
     ).toEqual([]);
+  });
+
+  it.each([
+    ['API_TOKEN', 'DEV-TOKEN-NOT-FOR-PRODUCTION'],
+    ['API_TOKEN', 'replace-with-a-long-random-token-2'],
+    ['DATABASE_URL', 'postgresql://app:password@ep-example-123456-pooler.eu-central-1.aws.neon.tech/app'],
+    ['SENTRY_DSN', 'https://publickey@o0.ingest.sentry.io/4504'],
+  ])('placeholders: %s set to a variation of its placeholder is refused', (variable, value) => {
+    const found = placeholders({ input: { [variable]: value }, context: 'production', ...none });
+    expect(found.errors).toEqual([{ variable, message: expect.stringContaining('placeholder') }]);
+  });
+
+  it.each([
+    ['xxxxxxxxxxxxxxxx', 'fewer than 8 different characters'],
+    ['0000000000000000', 'fewer than 8 different characters'],
+    ['changemechangeme', 'fewer than 8 different characters'],
+    ['abcdefgh12abcdefgh12', 'repeats a shorter value'],
+    ['Password-Secret-2024', 'guessable words'],
+  ])('weakSecrets: %s is refused when deployed, never with its value', (value, reason) => {
+    const found = weakSecrets({ input: { API_TOKEN: value }, context: 'production', ...none });
+    expect(found.errors).toEqual([{ variable: 'API_TOKEN', message: expect.stringContaining(reason) }]);
+    expect(JSON.stringify(found)).not.toContain(value);
+    expect(weakSecrets({ input: { API_TOKEN: value }, context: 'dev', ...none }).errors).toEqual([]);
+  });
+
+  it('weakSecrets: a random token passes', () => {
+    const input = { API_TOKEN: 'q7Vd0-LmZ2xT9pRk4sWb8nYc' };
+    expect(weakSecrets({ input, context: 'production', ...none }).errors).toEqual([]);
   });
 
   it('parseFeatures: strict booleans under the FEATURE_<NAME>_ENABLED name', () => {

@@ -55,18 +55,18 @@ export const localUrls: EnvRule = ({ input, context }) => {
   for (const [name, spec] of specs) {
     const value = input[name];
     if (!('url' in spec) || value === undefined || !isLocalUrl(value)) continue;
-    const problem = { variable: name, message: `points at this machine (localhost) in ${context}` };
+    const problem = { variable: name, message: `points at this machine (localhost or a socket) in ${context}` };
     if (context === 'production') findings.errors.push(problem);
     else if (isDeployed(context)) findings.warnings.push(problem);
   }
   return findings;
 };
 
-/** A value copied from .env.example or the docs, deployed: an error. */
+/** A value copied from .env.example or the docs — in any case, with anything after it — deployed: an error. */
 export const placeholders: EnvRule = ({ input, context }) => ({
   errors: isDeployed(context)
     ? Object.entries(input)
-        .filter(([, value]) => placeholderValues.has(value))
+        .filter(([, value]) => isPlaceholder(value))
         .map(([variable]) => ({
           variable,
           message: `is a documented placeholder (from .env.example or the docs); set a real value for ${context}`,
@@ -74,6 +74,62 @@ export const placeholders: EnvRule = ({ input, context }) => ({
     : [],
   warnings: [],
 });
+
+/**
+ * The placeholder's identity when it is a URL: who and where (user, password, host), whatever the
+ * path and query — the example DSN with another project id, the example database URL without
+ * `?sslmode=require` are the same placeholder.
+ */
+function urlIdentity(value: string): string | undefined {
+  if (!URL.canParse(value)) return undefined;
+  const url = new URL(value);
+  return url.hostname === '' ? undefined : `${url.username}:${url.password}@${url.hostname}`.toLowerCase();
+}
+
+const placeholderTexts = [...placeholderValues].map((value) => value.toLowerCase());
+const placeholderIdentities = new Set([...placeholderValues].flatMap((value) => urlIdentity(value) ?? []));
+
+export function isPlaceholder(value: string): boolean {
+  const lower = value.toLowerCase();
+  if (placeholderTexts.some((placeholder) => lower.startsWith(placeholder))) return true;
+  const identity = urlIdentity(value);
+  return identity !== undefined && placeholderIdentities.has(identity);
+}
+
+/** Fewer different characters than this, and a value is a pattern, not a secret. */
+const MIN_DISTINCT_CHARACTERS = 8;
+/** Words people type where a secret belongs; a value made only of them (and digits) is not one. */
+const guessableWords =
+  /^(?:pass(?:word)?|secret|token|change|me|admin|letmein|qwerty|test(?:ing)?|example|default|replace|please|welcome|dev|prod(?:uction)?|key|api|abc|xyz|[\d_.-])+$/i;
+
+/** The reason `value` is not a secret a person would call one, or undefined when it could be. */
+export function weakSecretReason(value: string): string | undefined {
+  if (new Set(value).size < MIN_DISTINCT_CHARACTERS)
+    return `has fewer than ${MIN_DISTINCT_CHARACTERS} different characters`;
+  // The shortest unit the value repeats: `abcdabcd…` is `abcd` twice or more.
+  const period = `${value}${value}`.indexOf(value, 1);
+  if (period < value.length) return 'repeats a shorter value';
+  if (guessableWords.test(value)) return 'is made of guessable words';
+  return undefined;
+}
+
+/** A sensitive token (not a URL) that is guessable, deployed: an error. */
+export const weakSecrets: EnvRule = ({ input, context }) => {
+  const findings: RuleFindings = { errors: [], warnings: [] };
+  if (!isDeployed(context)) return findings;
+  for (const [name, spec] of specs) {
+    const value = input[name];
+    if (!('sensitive' in spec) || 'url' in spec || value === undefined || isPlaceholder(value)) continue;
+    const reason = weakSecretReason(value);
+    if (reason !== undefined) {
+      findings.errors.push({
+        variable: name,
+        message: `is not a secret: it ${reason}; generate one, e.g. \`openssl rand -base64 32\``,
+      });
+    }
+  }
+  return findings;
+};
 
 /** Every `FEATURE_…` variable that is set: named `FEATURE_<NAME>_ENABLED` and a boolean, else an error each. */
 export function parseFeatures(source: Readonly<Record<string, string | undefined>>): {

@@ -83,7 +83,9 @@ describe('validateEnv', () => {
     'postgresql://u:p@db.localhost/db',
   ])('should refuse a local DATABASE_URL in production: %s', (url) => {
     const { errors } = validateEnv({ ...remote, DATABASE_URL: url }, 'production');
-    expect(errors).toEqual([{ variable: 'DATABASE_URL', message: 'points at this machine (localhost) in production' }]);
+    expect(errors).toEqual([
+      { variable: 'DATABASE_URL', message: 'points at this machine (localhost or a socket) in production' },
+    ]);
   });
 
   it('should only warn about a local URL in deploy previews and branch deploys', () => {
@@ -155,7 +157,7 @@ describe('validateEnv', () => {
     (host) => {
       const report = validateEnv({ ...remote, DATABASE_URL: `postgres://app:pw@${host}:5432/app` }, 'production');
       expect(report.errors).toEqual([
-        { variable: 'DATABASE_URL', message: 'points at this machine (localhost) in production' },
+        { variable: 'DATABASE_URL', message: 'points at this machine (localhost or a socket) in production' },
       ]);
     },
   );

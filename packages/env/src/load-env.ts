@@ -1,7 +1,7 @@
 import type { DeployContext, PlatformContext } from './deploy-context.ts';
 import { resolveDeployContext } from './deploy-context.ts';
 import type { EnvProblem, RuleInput } from './env-rules.ts';
-import { localUrls, parseFeatures, placeholders, requiredVariables } from './env-rules.ts';
+import { localUrls, parseFeatures, placeholders, requiredVariables, weakSecrets } from './env-rules.ts';
 import type { EnvVariables, VariableName } from './variables.ts';
 import { DEV_API_TOKEN, envSchema, variableSpecs } from './variables.ts';
 
@@ -85,11 +85,10 @@ export function validateEnv(
       }));
   const { features, errors: featureErrors } = parseFeatures(source);
   const required = requiredVariables(ruleInput);
-  const local = localUrls(ruleInput);
-  const placeholder = placeholders(ruleInput);
+  const ofSetValues = [localUrls, placeholders, weakSecrets].map((rule) => rule(ruleInput));
   // In this order: a missing variable, then what is wrong with those that are set.
-  const errors = [...required.errors, ...schemaErrors, ...local.errors, ...placeholder.errors, ...featureErrors];
-  const warnings = [...required.warnings, ...local.warnings, ...placeholder.warnings];
+  const errors = [...required.errors, ...schemaErrors, ...ofSetValues.flatMap((f) => f.errors), ...featureErrors];
+  const warnings = [required, ...ofSetValues].flatMap((f) => f.warnings);
   if (errors.length > 0 || !parsed.success) return { context, env: undefined, errors, warnings };
 
   const values = parsed.data;

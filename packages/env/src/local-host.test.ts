@@ -22,6 +22,12 @@ describe('isLocalUrl', () => {
     'postgres://u:p@[::ffff:0:1]/db',
     // No host: drivers fall back to the local socket.
     'postgres:///db',
+    // A socket directory as the host, and hosts in the query string, which drivers also read.
+    'postgres://u:p@%2Fvar%2Frun%2Fpostgresql/db',
+    'postgres://u:p@ep-x-pooler.neon.tech/db?host=localhost',
+    'postgres://u:p@ep-x-pooler.neon.tech/db?sslmode=require&host=ep-y.neon.tech,127.0.0.1',
+    'postgres://u:p@ep-x-pooler.neon.tech/db?hostaddr=127.0.0.1',
+    'postgres://u:p@ep-x-pooler.neon.tech/db?host=%2Ftmp',
   ])('should treat %s as local', (url) => {
     expect(isLocalUrl(url)).toBe(true);
   });
@@ -35,6 +41,7 @@ describe('isLocalUrl', () => {
     'http://[::ffff:8.8.8.8]/',
     'http://localhost.example.com',
     'postgres://u:p@0x7f.example.com/db',
+    'postgres://u:p@ep-x-pooler.neon.tech/db?sslmode=require&host=ep-x.neon.tech',
     'not a url',
   ])('should treat %s as remote', (url) => {
     expect(isLocalUrl(url)).toBe(false);

@@ -3,17 +3,42 @@ import { isIP } from 'node:net';
 /**
  * True when a URL points at this machine: `localhost`, `*.localhost`, 127.0.0.0/8, 0.0.0.0/8,
  * `::1`, `::` or an IPv4-mapped loopback, in any spelling a resolver accepts. Such a URL in
- * production means a local `.env` leaked into a deploy. A URL with no host at all counts as local
- * too: a driver falls back to this machine's socket for it.
+ * production means a local `.env` leaked into a deploy. A host that is not a network host counts
+ * as local too: none at all or a socket directory (`%2Fvar%2Frun…`), where a driver falls back to
+ * this machine's socket. Every host the URL names is checked: PostgreSQL drivers also read `host`
+ * and `hostaddr` from the query string (`?host=localhost`), each possibly a comma-separated list.
  */
 export function isLocalUrl(value: string): boolean {
-  let hostname: string;
+  let url: URL;
   try {
-    hostname = new URL(value).hostname.toLowerCase();
+    url = new URL(value);
   } catch {
     return false;
   }
-  return hostname === '' || isLocalHostname(hostname);
+  return hostsOf(url).some((host) => !isNetworkHost(host) || isLocalHostname(host));
+}
+
+/** The URL's own host and, for a postgres URL, those its query names (as drivers read them). */
+function hostsOf(url: URL): string[] {
+  const own = safeDecode(url.hostname);
+  if (!/^postgres(ql)?:$/.test(url.protocol)) return [own];
+  const named = ['host', 'hostaddr'].flatMap((name) =>
+    url.searchParams.getAll(name).flatMap((list) => list.split(',')),
+  );
+  return [own, ...named.map((host) => host.trim())];
+}
+
+/** A name or an address a resolver can look up — not empty, not a socket path, nothing left encoded. */
+function isNetworkHost(host: string): boolean {
+  return /^(?:\[[0-9a-f:.]+\]|[0-9a-z:._-]+)$/i.test(host);
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 export function isLocalHostname(host: string): boolean {
