@@ -147,11 +147,20 @@ describe('proposals API through pnpm dev (archiving off)', () => {
       { Authorization: `Bearer ${token}` },
     ],
     [
-      'archiving while the flag is off',
+      'a new proposal already archived',
       { title: 'x', clientName: 'y', amountCents: 1, status: 'archived' },
       ['status'],
       auth,
     ],
+    [
+      'a new proposal already accepted',
+      { title: 'x', clientName: 'y', amountCents: 1, status: 'accepted' },
+      ['status'],
+      auth,
+    ],
+    ['a lone surrogate in the title', { title: 'x \uD800', clientName: 'y', amountCents: 1 }, ['title'], auth],
+    ['an invisible client name', { title: 'x', clientName: '\u200B\u2060', amountCents: 1 }, ['clientName'], auth],
+    ['a direction override in the title', { title: '\u202E', clientName: 'y', amountCents: 1 }, ['title'], auth],
   ])('should answer a POST with %s: 400 with details, nothing written', async (_, body, paths, headers) => {
     const before = await tableFingerprint();
     const response = await call('POST', '/api/proposals', body, headers);
@@ -271,5 +280,14 @@ describe('proposals API through pnpm dev (archiving on, the dev default)', () =>
     expect(archived).toMatchObject({ status: 200, json: { status: 'archived' } });
     const back = await call('PATCH', `/api/proposals/${created.id}`, { status: 'draft' });
     expect(back.status).toBe(409);
+    for (const change of [{ title: 'edited' }, { amountCents: 1 }, { status: 'archived' }]) {
+      const edited = await call('PATCH', `/api/proposals/${created.id}`, change);
+      expect(edited).toMatchObject({
+        status: 409,
+        json: { error: { code: 'conflict', message: 'An archived proposal cannot be changed' } },
+      });
+    }
+    const stored = (await call('GET', `/api/proposals/${created.id}`)).json as Proposal;
+    expect(stored).toMatchObject({ title: 'old', amountCents: 5, status: 'archived' });
   });
 });

@@ -22,7 +22,7 @@ export const config = {
  * /api/proposals — reads are open; writes need `Authorization: Bearer <API_TOKEN>`.
  *   GET    /api/proposals?status=&limit=&cursor=   newest first, keyset-paginated
  *   GET    /api/proposals/:id
- *   POST   /api/proposals                         { title, clientName, amountCents, status? }
+ *   POST   /api/proposals                         { title, clientName, amountCents, status?: draft|sent }
  *   PATCH  /api/proposals/:id                     any of those fields
  */
 export default withObservability(async function proposals(request, { env }) {
@@ -46,7 +46,6 @@ export default withObservability(async function proposals(request, { env }) {
   if (method === 'POST' && id === undefined) {
     requireBearer(request, env.API_TOKEN);
     const input = parse(createProposalBody, await readJsonBody(request, MAX_BODY_BYTES));
-    refuseArchiving(input.status);
     const created = await createProposal(db, input);
     return Response.json(created, { status: 201, headers: { Location: `/api/proposals/${created.id}` } });
   }

@@ -19,6 +19,34 @@ describe('createProposalBody', () => {
     ]);
   });
 
+  it('should let a new proposal start only as draft or sent', () => {
+    const body = { title: 't', clientName: 'c', amountCents: 1 };
+    expect(createProposalBody.safeParse({ ...body, status: 'sent' }).success).toBe(true);
+    for (const status of ['accepted', 'declined', 'archived']) {
+      expect(issues(createProposalBody.safeParse({ ...body, status }))).toEqual([
+        ['status', 'status of a new proposal must be one of draft, sent'],
+      ]);
+    }
+  });
+
+  it.each([
+    ['a lone high surrogate', 'Redesign \uD800', 'title must be valid Unicode (it holds a lone surrogate)'],
+    ['a lone low surrogate', '\uDC00 Redesign', 'title must be valid Unicode (it holds a lone surrogate)'],
+    ['only a zero-width space', '\u200B', 'title must contain a visible character'],
+    ['only format and blank characters', '\u200B\u2060\uFEFF\u3164 \u200D', 'title must contain a visible character'],
+    ['a direction override', 'Invoice \u202Egnp.exe', 'title must not contain direction-override characters'],
+    ['only a direction override', '\u202E', 'title must not contain direction-override characters'],
+  ])('should refuse a title with %s', (_, title, message) => {
+    const result = createProposalBody.safeParse({ title, clientName: 'c', amountCents: 1 });
+    expect(issues(result)).toContainEqual(['title', message]);
+  });
+
+  it('should accept text in any script, emoji sequences and accents', () => {
+    for (const title of ['مقترح التصميم', '提案', 'Café', '👩‍💻 Redesign', '\u0915\u094D\u0937']) {
+      expect(createProposalBody.safeParse({ title, clientName: 'c', amountCents: 1 }).success, title).toBe(true);
+    }
+  });
+
   it('should refuse unknown fields', () => {
     const result = createProposalBody.safeParse({ title: 't', clientName: 'c', amountCents: 1, owner: 'x' });
     expect(result.success).toBe(false);

@@ -2,7 +2,7 @@ import type { Database, Queryable } from '@app/db';
 import { ConflictError, NotFoundError, ValidationError } from '@app/http';
 import type { CreateProposal, ListProposals, UpdateProposal } from './schema.ts';
 import type { ProposalStatus } from './transitions.ts';
-import { canTransition } from './transitions.ts';
+import { refusalOf } from './transitions.ts';
 
 export interface Proposal {
   id: string;
@@ -102,13 +102,12 @@ export async function createProposal(db: Database, input: CreateProposal): Promi
   return toProposal(rows[0] as ProposalRow);
 }
 
-/** Applies a partial update; the status change is checked against the current row under a row lock. */
+/** Applies a partial update; the change is checked against the current row under a row lock. */
 export async function updateProposal(db: Database, id: string, changes: UpdateProposal): Promise<Proposal> {
   return db.transaction(async (tx) => {
     const current = await getProposal(tx, id, { forUpdate: true });
-    if (changes.status !== undefined && !canTransition(current.status, changes.status)) {
-      throw new ConflictError(`A proposal cannot go from ${current.status} to ${changes.status}`);
-    }
+    const refusal = refusalOf(current.status, changes);
+    if (refusal !== undefined) throw new ConflictError(refusal);
     const [row] = await tx.query<ProposalRow>(
       `update proposals set
          title = coalesce($2, title),
