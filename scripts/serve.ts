@@ -26,6 +26,21 @@ const { values: args } = parseCommand({
       description: 'instances per function at most; further requests wait for a free one',
       check: checks.integer(1, 200),
     },
+    'max-queue': {
+      type: 'string',
+      default: '100',
+      valueName: '<n>',
+      description:
+        'requests beyond --max-instances in flight per function (reading a body or waiting), past which more get 429 at once',
+      check: checks.integer(0, 10_000),
+    },
+    'queue-timeout': {
+      type: 'string',
+      default: '10',
+      valueName: '<seconds>',
+      description: 'a request waiting this long for an instance gets 503 with Retry-After',
+      check: checks.number(0.1, 900),
+    },
     'retire-after': {
       type: 'string',
       default: '300',
@@ -61,6 +76,8 @@ await runServe({
   host: args.host,
   context: args.context as 'production' | 'deploy-preview' | 'branch-deploy',
   maxInstances: Number(args['max-instances']),
+  maxQueue: Number(args['max-queue']),
+  queueTimeoutMs: Number(args['queue-timeout']) * 1_000,
   retireAfterMs: Number(args['retire-after']) * 1_000,
   timeoutMs: Number(args.timeout) * 1_000,
   build: !args['no-build'],

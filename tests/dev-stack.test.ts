@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DevServer } from './support/dev-server.ts';
 import { startDevServer } from './support/dev-server.ts';
 import { listeningAddresses, processTree } from './support/listening.ts';
+import { rawRequest } from './support/raw-request.ts';
 import { runScript } from './support/run-script.ts';
 
 async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<boolean> {
@@ -64,6 +65,33 @@ describe('pnpm dev survives any single request', () => {
       expect((await fetch(`${app.baseUrl}/api/health`)).status).toBe(200);
     },
   );
+
+  it.each(['TRACE', 'PROPFIND'])('should answer %s with 405 and Allow, never a stack trace', async (method) => {
+    const answer = await rawRequest(app.baseUrl, { method, path: '/api/proposals' });
+    expect(answer.status).toBe(405);
+    expect(answer.headers.allow).toContain('GET');
+    expect(JSON.parse(answer.body)).toEqual({ error: { code: 'method_not_allowed', message: expect.any(String) } });
+    expect(answer.body).not.toContain(repositoryRoot);
+  });
+
+  it('should answer a malformed Host with 400', async () => {
+    const answer = await rawRequest(app.baseUrl, { path: '/api/health', headers: { Host: 'exa mple.com' } });
+    expect(answer.status).toBe(400);
+  });
+
+  it("should drop a client's x-nf-* headers, as Netlify's edge does: no forged production context", async () => {
+    const answer = await rawRequest(app.baseUrl, {
+      path: '/api/health',
+      headers: { 'x-nf-deploy-context': 'production', 'x-nf-client-connection-ip': '203.0.113.7' },
+    });
+    // As production, this dev environment would be refused (503 misconfigured).
+    expect(answer.status).toBe(200);
+  });
+
+  it('should end the answer to HEAD', async () => {
+    const answer = await rawRequest(app.baseUrl, { method: 'HEAD', path: '/api/health' });
+    expect(answer).toMatchObject({ status: 200, body: '' });
+  });
 
   it('should listen on loopback only, netlify dev included', () => {
     const addresses = listeningAddresses(processTree(app.pid));

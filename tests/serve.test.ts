@@ -1,74 +1,24 @@
-import { execFileSync } from 'node:child_process';
 import type { Server } from 'node:net';
 import { createServer } from 'node:net';
 import { APPLICATION_NAME } from '@app/db';
 import { netlifyDbUrlPath } from '@app/runtime/database-path';
-import type { FunctionStats } from '@app/runtime/function-instances';
-import type { ServeStats } from '@app/runtime/serve';
-import { statsPath } from '@app/runtime/serve';
-import { repositoryRoot } from '@app/stack/netlify-dev';
 import type { PostgresServer } from '@app/stack/postgres';
 import { startPostgresServer } from '@app/stack/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describeAttacks } from './serve/attacks.ts';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
 import type { DevServer } from './support/dev-server.ts';
-import { startServe } from './support/dev-server.ts';
 import type { FakeSentry } from './support/fake-sentry.ts';
 import { startFakeSentry } from './support/fake-sentry.ts';
 import { runScript } from './support/run-script.ts';
+import { allFrozen, functionStats, getStatus, head, IDLE_TIMEOUT_MS, serve, stats, token } from './support/serve.ts';
 import { waitFor } from './support/wait-for.ts';
 
 // `pnpm serve` runs the deploy zips in instances that are Node processes, frozen with SIGSTOP
 // between requests: these tests drive production's failure modes through the real bootstrap,
 // the real Neon driver, real PostgreSQL and the real Sentry SDK (to a local receiver).
-
-const token = 'serve-test-token-0123456789abcdef';
-const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repositoryRoot, encoding: 'utf8' }).trim();
-const IDLE_TIMEOUT_MS = 1_000;
-
-async function stats(server: DevServer): Promise<ServeStats> {
-  return (await fetch(new URL(statsPath, server.baseUrl))).json() as Promise<ServeStats>;
-}
-
-async function functionStats(server: DevServer, name: string): Promise<FunctionStats> {
-  const found = (await stats(server)).functions.find((f) => f.name === name);
-  if (!found) throw new Error(`no function ${name} in ${statsPath}`);
-  return found;
-}
-
-/**
- * The status of a GET, after reading the whole answer as a client that waits for it does: an
- * instance is busy until its response has ended, so a request sent as soon as the headers arrive
- * may rightly meet a busy instance and start another (as on Lambda) — a count of cold starts
- * must not depend on that race.
- */
-async function getStatus(server: DevServer, path: string): Promise<number> {
-  const response = await fetch(new URL(path, server.baseUrl));
-  await response.arrayBuffer();
-  return response.status;
-}
-
-const allFrozen = (f: FunctionStats) =>
-  f.live > 0 && f.instances.every((i) => i.state === 'frozen' || i.state === 'dead');
-
-/**
- * `pnpm serve` on the run's database. `--no-pooler` unless a test says otherwise: these tests count
- * the app's server connections, which a pooler in between would hold on to.
- */
-function serve(testDb: TestDatabase, args: string[], env: Record<string, string | undefined> = {}) {
-  return startServe(
-    {
-      DATABASE_URL: testDb.url,
-      API_TOKEN: token,
-      DB_IDLE_TIMEOUT_MS: String(IDLE_TIMEOUT_MS),
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    args.includes('--pooler') ? args.filter((arg) => arg !== '--pooler') : ['--no-pooler', ...args],
-  );
-}
 
 describe('pnpm serve', () => {
   let testDb: TestDatabase;
@@ -406,4 +356,6 @@ describe('pnpm serve', () => {
       expect(wrongMethod.status).toBe(405);
     });
   });
+
+  describeAttacks(() => testDb);
 });

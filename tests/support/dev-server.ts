@@ -66,7 +66,14 @@ export async function startDevServer(
   };
 }
 
-/** `pnpm serve` on the zips the test has built (`--no-build`), its functions' log lines off, with `env` on top. */
-export function startServe(env: Record<string, string | undefined>, args: readonly string[] = []): Promise<DevServer> {
-  return startDevServer(env, { command: 'serve', args: ['--no-build', '--quiet', ...args] });
+/**
+ * `pnpm serve` on the zips the test has built (`--no-build`), with `env` on top; its functions' log
+ * lines off unless `quiet` is false (a test that reads what the functions print).
+ */
+export function startServe(
+  env: Record<string, string | undefined>,
+  args: readonly string[] = [],
+  { quiet = true } = {},
+): Promise<DevServer> {
+  return startDevServer(env, { command: 'serve', args: ['--no-build', ...(quiet ? ['--quiet'] : []), ...args] });
 }

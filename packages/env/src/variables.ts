@@ -177,7 +177,8 @@ const app = {
     { description: 'error | warn | info | debug (default: warn when deployed, debug in dev).' },
   ),
   API_TOKEN: variable(z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))), {
-    description: 'Bearer token for write endpoints, at least 16 random characters (deployed contexts refuse guessable ones). Required when deployed.',
+    description:
+      'Bearer token for write endpoints, at least 16 random characters (deployed contexts refuse guessable ones). Required when deployed.',
     sensitive: true,
     requiredIn: deployedContexts,
     devFallback: 'write endpoints accept the token "dev-token-not-for-production"',

@@ -12,8 +12,11 @@ export interface ResponseSink {
   head(statusCode: number, headers: Record<string, string[]>): void;
   chunk(data: Uint8Array): void;
   end(): void;
-  /** The invocation failed before or while answering (crash, timeout, rejected handler). */
-  fail(statusCode: 502 | 504, message: string): void;
+  /**
+   * No answer from the function: it failed before or while answering (502 crash or rejected
+   * handler, 504 timeout), or no instance was free for it (429 queue full, 503 waited too long).
+   */
+  fail(statusCode: 429 | 502 | 503 | 504, message: string): void;
 }
 
 export interface InstanceOptions {
@@ -42,6 +45,7 @@ interface Invocation {
   id: string;
   sink: ResponseSink;
   answered: boolean;
+  ended: boolean;
   finish: () => void;
 }
 
@@ -109,6 +113,7 @@ export class FunctionInstance implements SchedulableInstance {
         id,
         sink,
         answered: false,
+        ended: false,
         finish: () => {
           clearTimeout(timeout);
           resolve();
@@ -165,6 +170,7 @@ export class FunctionInstance implements SchedulableInstance {
     } else if (message.type === 'chunk') current.sink.chunk(message.chunk);
     else if (message.type === 'end') {
       this.returning = true;
+      current.ended = true;
       current.sink.end();
     } else if (message.type === 'working') {
       this.returning = false;
@@ -172,6 +178,8 @@ export class FunctionInstance implements SchedulableInstance {
     } else {
       if (message.type === 'failed' && !current.answered)
         current.sink.fail(502, `function ${this.#options.name} failed`);
+      // The handler returned: a response it started is over, even if its end was never reported.
+      else if (current.answered && !current.ended) current.sink.end();
       this.#current = undefined;
       current.finish();
     }

@@ -15,6 +15,7 @@
  * @typedef {import('./instance-protocol.ts').InvokeMessage} InvokeMessage
  */
 import { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 
 const started = performance.now();
@@ -77,6 +78,18 @@ class ResponseStream extends Writable {
 const { handler } = await import(pathToFileURL(/** @type {string} */ (entryPoint)).href);
 await send({ type: 'ready', initMs: performance.now() - started });
 
+/**
+ * The response as a whole is over: for a null body (HEAD, 204, 304) the bootstrap ends the stream
+ * without waiting for it, and the handler returns before the stream's own `end` has been sent.
+ * `done` must follow `end`, and a stream the handler left open is ended, as Lambda ends it.
+ * @param {ResponseStream} stream
+ */
+async function responseOver(stream) {
+  if (stream.writableFinished) return;
+  if (!stream.writableEnded) stream.end();
+  await finished(stream).catch(() => {});
+}
+
 process.on('message', async (/** @type {InvokeMessage} */ { type, id, event, deadline }) => {
   if (type !== 'invoke') return;
   const context = {
@@ -92,9 +105,11 @@ process.on('message', async (/** @type {InvokeMessage} */ { type, id, event, dea
   // stream; a handler still running a turn later is working on something: say so, so that
   // `pnpm serve` starts another instance for the next request rather than wait for this one.
   const onEnded = () => setImmediate(() => returned || void send({ type: 'working', id }));
+  const stream = new ResponseStream(id, onEnded);
   try {
-    await handler(event, new ResponseStream(id, onEnded), context);
+    await handler(event, stream, context);
     returned = true;
+    await responseOver(stream);
     await send({ type: 'done', id });
   } catch (error) {
     returned = true;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SchedulableInstance } from './scheduler.ts';
-import { Scheduler } from './scheduler.ts';
+import { Scheduler, WaitTimeoutError } from './scheduler.ts';
 
 /** An instance without a process: its state moves as the scheduler and the test say. */
 class FakeInstance implements SchedulableInstance {
@@ -156,5 +156,19 @@ describe('Scheduler', () => {
     const instance = await scheduler.acquire();
     scheduler.release(instance);
     expect(instance.state).toBe('frozen');
+  });
+
+  it('should take a request that gives up out of the queue, and hand the next instance to the one after it', async () => {
+    const { scheduler } = setup(1);
+    const only = await scheduler.acquire();
+    const impatient = new AbortController();
+    const first = scheduler.acquire(impatient.signal);
+    const second = scheduler.acquire();
+    await settle();
+    impatient.abort();
+    await expect(first).rejects.toBeInstanceOf(WaitTimeoutError);
+    expect(scheduler.waiting).toBe(1);
+    scheduler.release(only);
+    expect(await second).toBe(only);
   });
 });

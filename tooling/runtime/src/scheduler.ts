@@ -19,6 +19,13 @@ interface Waiter<I> {
   reject: (error: Error) => void;
 }
 
+/** A waiting request gave up (its `signal` aborted) before an instance was free for it. */
+export class WaitTimeoutError extends Error {
+  constructor() {
+    super('no instance freed up in time');
+  }
+}
+
 /**
  * Which instance serves the next invocation of one function, the way Lambda decides: one
  * invocation per instance at a time; a frozen instance is reused (the most recently frozen first)
@@ -52,15 +59,31 @@ export class Scheduler<I extends SchedulableInstance> {
     return this.#waiting.length;
   }
 
-  /** An instance for one invocation: a thawed frozen one, a new one, or the next released. */
-  acquire(): Promise<I> {
+  /**
+   * An instance for one invocation: a thawed frozen one, a new one, or the next released — unless
+   * `signal` aborts while it waits (then it leaves the queue, rejected with `WaitTimeoutError`).
+   */
+  acquire(signal?: AbortSignal): Promise<I> {
     const frozen = this.#instances.findLast((instance) => instance.state === 'frozen');
     if (frozen) {
       frozen.thaw();
       return Promise.resolve(frozen);
     }
     if (this.#spare() > 0 && this.#returning() <= this.#waiting.length) return this.#startOne();
-    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter<I> = { resolve, reject };
+      this.#waiting.push(waiter);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const index = this.#waiting.indexOf(waiter);
+          if (index === -1) return;
+          this.#waiting.splice(index, 1);
+          reject(new WaitTimeoutError());
+        },
+        { once: true },
+      );
+    });
   }
 
   /** The invocation on `instance` is over: it serves the longest-waiting request, or is frozen. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { edgeRefusal } from '@app/stack/edge-rules';
 import { answerWithError, readBodyOr413 } from '@app/stack/front-door';
 import { repositoryRoot } from '@app/stack/netlify-dev';
 import { RedirectsHandler } from '@netlify/redirects';
@@ -31,8 +32,10 @@ const functionsPrefix = '/.netlify/functions/';
 /**
  * `pnpm serve`'s HTTP side as a function of a request and a response, apart from the server that
  * listens (netlify/cli's `createHandler` habit): its own two paths (stats, the database URL), then
- * Netlify's redirect engine reading netlify.toml, then the request as a Lambda event to the
- * function's instances. A body over 6 MB gets 413, as at Netlify's edge.
+ * what Netlify's edge refuses (edge-rules.ts: 405 for TRACE and the like, 400 for a path that is
+ * not percent-encoding or a malformed Host), then Netlify's redirect engine reading netlify.toml,
+ * then the request as a Lambda event to the function's instances (which bound how many wait: 429,
+ * 503). A body over 6 MB gets 413, as at Netlify's edge.
  */
 export function createServeHandler({ pools, database, deploy, siteUrl }: ServeHandlerOptions) {
   const redirects = new RedirectsHandler({
@@ -50,26 +53,33 @@ export function createServeHandler({ pools, database, deploy, siteUrl }: ServeHa
       return;
     }
     if (url === netlifyDbUrlPath) return database.changeNetlifyDbUrl(request, response);
-    const body = await readBodyOr413(request, response);
-    if (body === undefined) return;
+    const refusal = edgeRefusal(request);
+    if (refusal) return answerWithError(response, refusal.status, refusal.code, refusal.message, refusal.headers);
     const requestUrl = new URL(url, siteUrl);
     const match = await redirects.match(new Request(requestUrl));
     const path = match && match.statusCode === 200 && !match.external ? match.target.pathname : requestUrl.pathname;
     const name = path.startsWith(functionsPrefix) ? path.slice(functionsPrefix.length).split('/')[0] : undefined;
     const pool = name === undefined ? undefined : pools.get(name);
     if (pool === undefined) return answerWithError(response, 404, 'not_found', 'No function serves this path');
-    const event = toLambdaEvent({
-      method: request.method ?? 'GET',
-      url,
-      headers: request.headers,
-      body,
-      clientIp: request.socket.remoteAddress ?? '127.0.0.1',
-      deploy,
-      netlifyDBURL: database.eventDatabaseUrl(),
-    });
-    await pool.invoke(event, toSink(response));
+    const incoming = {
+      readBody: () => readBodyOr413(request, response),
+      toEvent: (body: Buffer) =>
+        toLambdaEvent({
+          method: request.method ?? 'GET',
+          url,
+          headers: request.headers,
+          body,
+          clientIp: request.socket.remoteAddress ?? '127.0.0.1',
+          deploy,
+          netlifyDBURL: database.eventDatabaseUrl(),
+        }),
+    };
+    await pool.invoke(incoming, toSink(response));
   };
 }
+
+/** Netlify's codes for a function that did not answer, and for a request no instance was free for. */
+const failureCodes = { 429: 'too_many_requests', 502: 'function_failed', 503: 'busy', 504: 'function_timeout' };
 
 function toSink(response: ServerResponse): ResponseSink {
   return {
@@ -81,7 +91,13 @@ function toSink(response: ServerResponse): ResponseSink {
     chunk: (data) => response.write(data),
     end: () => response.end(),
     fail: (statusCode, message) =>
-      answerWithError(response, statusCode, statusCode === 504 ? 'function_timeout' : 'function_failed', message),
+      answerWithError(
+        response,
+        statusCode,
+        failureCodes[statusCode],
+        message,
+        statusCode === 429 || statusCode === 503 ? { 'Retry-After': '1' } : {},
+      ),
   };
 }
 

@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { dirname } from 'node:path';
 import { formatProblems, validateEnv } from '@app/env';
 import { recordInDevLock } from '@app/stack/dev-lock';
+import { answerUnparsableRequest } from '@app/stack/edge-rules';
 import { answerWithError } from '@app/stack/front-door';
 import type { LocalServer } from '@app/stack/local-server';
 import { runLocalServer } from '@app/stack/local-server';
@@ -23,6 +24,10 @@ export interface ServeOptions {
   context: 'production' | 'deploy-preview' | 'branch-deploy';
   /** Per function. */
   maxInstances: number;
+  /** Per function: requests waiting for an instance past which more are refused (429). */
+  maxQueue: number;
+  /** A request waiting this long for an instance gets 503 with `Retry-After`. */
+  queueTimeoutMs: number;
   retireAfterMs: number;
   timeoutMs: number;
   /** Run `netlify build` first. */
@@ -69,8 +74,10 @@ export function runServe(options: ServeOptions): Promise<void> {
       };
       const handle = createServeHandler({ pools, database, deploy, siteUrl });
       const http = createServer((request, response) => {
-        handle(request, response).catch(() => answerWithError(response, 502, 'bad_gateway', 'pnpm serve failed'));
+        // What edge-rules.ts lets through and still throws is this emulator's bug, not the client's.
+        handle(request, response).catch(() => answerWithError(response, 500, 'serve_failed', 'pnpm serve failed'));
       });
+      http.on('clientError', answerUnparsableRequest);
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(options.port, options.host, resolve);
@@ -82,6 +89,7 @@ export function runServe(options: ServeOptions): Promise<void> {
         '',
         `  functions       ${[...pools.keys()].join(', ')} — .netlify/functions/*.zip, each through its own entry point`,
         `  instances       up to ${options.maxInstances} per function, frozen between requests, retired after ${options.retireAfterMs / 1000} s idle`,
+        `  queue           ${options.maxQueue} more than the instances per function in flight (then 429), each waiting at most ${options.queueTimeoutMs / 1000} s (then 503)`,
         `  database        ${database.description}`,
         `  migrations      ${database.migrations}`,
         `  writes          ${tokenNote}`,
@@ -103,6 +111,8 @@ function startInstances(
     directory,
     env: { ...env, AWS_LAMBDA_FUNCTION_NAME: name, LAMBDA_TASK_ROOT: directory },
     maxInstances: options.maxInstances,
+    maxWaiting: options.maxQueue,
+    maxWaitMs: options.queueTimeoutMs,
     retireAfterMs: options.retireAfterMs,
     timeoutMs: options.timeoutMs,
     log: options.quiet ? () => {} : (line: string) => console.log(line),

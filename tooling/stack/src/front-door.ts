@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer, request as forward } from 'node:http';
 import type { ErrorBody } from '@app/http';
+import { answerUnparsableRequest, edgeRefusal, withoutPlatformHeaders } from './edge-rules.ts';
 
 /**
  * Netlify refuses a synchronous function request whose body passes 6 MB with 413, before any
@@ -24,7 +25,13 @@ export interface FrontDoor {
 }
 
 /** Answers with the standard error body, as Netlify's edge would; cuts the connection if headers went out. */
-export function answerWithError(response: ServerResponse, status: number, code: string, message: string): void {
+export function answerWithError(
+  response: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (response.headersSent) {
     response.destroy();
     return;
@@ -34,18 +41,10 @@ export function answerWithError(response: ServerResponse, status: number, code: 
     'Content-Type': 'application/json',
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
+    ...headers,
   });
+  // HEAD gets the headers only; Node drops the body of a HEAD answer itself.
   response.end(JSON.stringify(body));
-}
-
-/** The pathname can be percent-decoded; netlify dev's router throws on one that cannot. */
-function isDecodablePath(url: string): boolean {
-  try {
-    decodeURIComponent(new URL(url, 'http://front-door').pathname);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -88,9 +87,12 @@ export async function readBodyOr413(
 
 /**
  * `pnpm dev`'s public port: a small HTTP proxy in front of netlify dev that answers, the way
- * Netlify's edge does, the requests netlify dev would die of — a body over 6 MB (413) and a path
- * that is not valid percent-encoding (400) — with the standard error body, and forwards the rest.
- * It listens on loopback unless told otherwise.
+ * Netlify's edge does, the requests netlify dev would mishandle — a body over 6 MB (413, which
+ * kills its process), a path that is not valid percent-encoding or a malformed Host (400), TRACE
+ * and other methods no function serves (405, not netlify dev's plain-text stack trace) — with the
+ * standard error body (edge-rules.ts, shared with `pnpm serve`). It drops the client's `x-nf-*`
+ * headers, as the edge does: `x-nf-deploy-context` must not turn a dev request into a production
+ * one. It listens on loopback unless told otherwise.
  */
 export async function startFrontDoor({
   host = '127.0.0.1',
@@ -100,12 +102,11 @@ export async function startFrontDoor({
 }: FrontDoorOptions): Promise<FrontDoor> {
   const server = createServer(async function frontDoor(request, response) {
     try {
-      if (!isDecodablePath(request.url ?? '/')) {
-        return answerWithError(response, 400, 'bad_request', 'The path is not valid percent-encoding');
-      }
+      const refusal = edgeRefusal(request);
+      if (refusal) return answerWithError(response, refusal.status, refusal.code, refusal.message, refusal.headers);
       const body = await readBodyOr413(request, response, maxRequestBytes);
       if (body === undefined) return;
-      const headers = { ...request.headers, 'content-length': String(body.length) };
+      const headers = { ...withoutPlatformHeaders(request.headers), 'content-length': String(body.length) };
       delete headers['transfer-encoding'];
       const upstream = forward(
         { host: '127.0.0.1', port: upstreamPort, method: request.method, path: request.url, headers },
@@ -124,6 +125,7 @@ export async function startFrontDoor({
       answerWithError(response, 400, 'bad_request', 'The request could not be read');
     }
   });
+  server.on('clientError', answerUnparsableRequest);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, resolve);

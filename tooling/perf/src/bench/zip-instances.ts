@@ -56,7 +56,7 @@ export function invokeOnce(instances: FunctionInstances, path: string): Promise<
       end: () => resolve(status),
       fail: (statusCode, message) => reject(new Error(`${statusCode}: ${message}`)),
     };
-    instances.invoke(event, sink).catch(reject);
+    instances.invoke({ readBody: async () => Buffer.alloc(0), toEvent: () => event }, sink).catch(reject);
   });
 }
 
