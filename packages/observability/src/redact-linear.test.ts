@@ -35,8 +35,14 @@ function cpuMs(work: () => void): number {
 function bestTimes(small: string, large: string, runs = 7): { small: number; large: number } {
   const best = { small: Number.POSITIVE_INFINITY, large: Number.POSITIVE_INFINITY };
   for (let run = 0; run < runs; run += 1) {
-    best.small = Math.min(best.small, cpuMs(() => redactString(small)));
-    best.large = Math.min(best.large, cpuMs(() => redactString(large)));
+    best.small = Math.min(
+      best.small,
+      cpuMs(() => redactString(small)),
+    );
+    best.large = Math.min(
+      best.large,
+      cpuMs(() => redactString(large)),
+    );
   }
   return best;
 }
