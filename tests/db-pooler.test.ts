@@ -5,7 +5,8 @@ import type { PgBouncer } from '@app/stack/pgbouncer';
 import { startPgBouncer } from '@app/stack/pgbouncer';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createProposal, listProposals, updateProposal } from '../functions/proposals/store.ts';
+import { runIdempotent } from '../functions/proposals/idempotency.ts';
+import { insertProposal, listProposals, updateProposal } from '../functions/proposals/store.ts';
 import type { AppRole } from './support/app-role.ts';
 import { createAppRole, sessionsOf } from './support/app-role.ts';
 import type { TestDatabase } from './support/database.ts';
@@ -153,13 +154,39 @@ describe.skipIf(!pooler)('the database path through PgBouncer (Neon pooler setti
       const database = open(path, limited, { max: 8 });
       const made = await Promise.all(
         Array.from({ length: 16 }, (_, i) =>
-          createProposal(database, { title: `pooled-${path}-${i}`, clientName: 'Pooler', amountCents: i }),
+          database.transaction((tx) =>
+            insertProposal(tx, { title: `pooled-${path}-${i}`, clientName: 'Pooler', amountCents: i }),
+          ),
         ),
       );
-      const updated = await Promise.all(made.map((p) => updateProposal(database, p.id, { status: 'sent' })));
-      expect(updated.every((p) => p.status === 'sent')).toBe(true);
+      const updated = await Promise.all(
+        made.map(({ proposal }) =>
+          database.transaction((tx) => updateProposal(tx, proposal.id, { status: 'sent' }, null)),
+        ),
+      );
+      expect(updated.every(({ proposal }) => proposal.status === 'sent')).toBe(true);
       const listed = await listProposals(database, { limit: 100 });
       expect(listed.data.filter((p) => p.title.startsWith(`pooled-${path}-`))).toHaveLength(16);
+    });
+
+    it('should create one proposal for ten identical writes racing with one Idempotency-Key', async () => {
+      const database = open(path, limited, { max: 10 });
+      const title = `idempotent-${path}-${Date.now()}`;
+      const request = { scope: `pooler-test-${path}`, key: title, fingerprint: 'same request' };
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          runIdempotent(database, request, 24, async (tx) => {
+            const { proposal } = await insertProposal(tx, { title, clientName: 'Pooler', amountCents: 1 });
+            return { status: 201, headers: {}, body: JSON.stringify(proposal) };
+          }),
+        ),
+      );
+      const rows = await database.query<{ n: number }>('select count(*)::int as n from proposals where title = $1', [
+        title,
+      ]);
+      expect(rows).toEqual([{ n: 1 }]);
+      expect(answers.filter((answer) => !answer.replayed)).toHaveLength(1);
+      expect(new Set(answers.map(({ answer }) => answer.body)).size).toBe(1);
     });
   });
 

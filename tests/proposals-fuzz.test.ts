@@ -1,9 +1,9 @@
-import { resetEnvCache } from '@app/env';
 import { migrate } from '@app/stack/migrate';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
+import { proposalsInProcess } from './support/in-process.ts';
 
 const token = 'fuzz-token-0123456789abcdef';
 
@@ -14,19 +14,8 @@ const knownIds: string[] = [];
 beforeAll(async () => {
   testDb = await useTestDatabase();
   await migrate({ databaseUrl: testDb.url });
-  Object.assign(process.env, {
-    CONTEXT: 'dev',
-    DATABASE_URL: testDb.url,
-    DB_WS_PROXY: testDb.wsProxy,
-    API_TOKEN: token,
-    LOG_LEVEL: 'error',
-  });
-  delete process.env.SENTRY_DSN;
-  resetEnvCache();
-  // Every 5xx would print an error line; they are what this test hunts, so keep them for the report.
-  vi.spyOn(console, 'error').mockImplementation(() => {});
-  vi.spyOn(console, 'warn').mockImplementation(() => {});
-  proposals = (await import('../functions/proposals/index.ts')).default;
+  // Every 5xx would print an error line; they are what this test hunts, so they are kept for the report.
+  proposals = await proposalsInProcess(testDb, token);
   // Drafts of this file's own, so that writes to them can succeed (a decided proposal refuses most).
   const rows = await testDb.admin.query<{ id: string }>(
     `insert into proposals (title, client_name, amount_cents, status)

@@ -7,6 +7,7 @@ import { startPostgresServer } from '@app/stack/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { describeAttacks } from './serve/attacks.ts';
+import { describeRetries } from './serve/retries.ts';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
 import type { DevServer } from './support/dev-server.ts';
@@ -250,6 +251,19 @@ describe('pnpm serve', () => {
         );
       }
     });
+
+    it('should retry writes with their Idempotency-Key and If-Match, and lose or duplicate none (--scenario retries)', async () => {
+      const { code, output } = await runScript(
+        'load',
+        ['--scenario', 'retries', '--target', server.baseUrl, '--duration', '3'],
+        { ...process.env, DATABASE_URL: testDb.url, API_TOKEN: token },
+      );
+      expect(code, output).toBe(0);
+      expect(output).toMatch(/^writes: [1-9]\d* operations, \d+ retried attempts/m);
+      expect(output).toMatch(/^duplicates: 0$/m);
+      expect(output).toMatch(/^lost updates: 0$/m);
+      expect(output).toContain('PASS retries');
+    });
   });
 
   describe.skipIf(!inject('pgbouncer'))("through PgBouncer with Neon's pooler settings (the default)", () => {
@@ -358,4 +372,5 @@ describe('pnpm serve', () => {
   });
 
   describeAttacks(() => testDb);
+  describeRetries(() => testDb);
 });

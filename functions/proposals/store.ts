@@ -1,5 +1,6 @@
 import type { Database, Queryable } from '@app/db';
-import { ConflictError, NotFoundError, ValidationError } from '@app/http';
+import { ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '@app/http';
+import { etagOf, ifMatchHolds } from './conditional.ts';
 import type { CreateProposal, ListProposals, UpdateProposal } from './schema.ts';
 import type { ProposalStatus } from './transitions.ts';
 import { refusalOf } from './transitions.ts';
@@ -22,10 +23,18 @@ interface ProposalRow {
   amount_cents: number;
   created_at: Date;
   updated_at: Date;
+  /** bigint: the driver hands it over as a string. */
+  version: string;
   [column: string]: unknown;
 }
 
-const columns = 'id, title, client_name, status, amount_cents, created_at, updated_at';
+/** A proposal and the ETag of its current version. */
+export interface Versioned {
+  proposal: Proposal;
+  etag: string;
+}
+
+const columns = 'id, title, client_name, status, amount_cents, created_at, updated_at, version';
 
 const toProposal = (row: ProposalRow): Proposal => ({
   id: row.id,
@@ -36,6 +45,8 @@ const toProposal = (row: ProposalRow): Proposal => ({
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
 });
+
+const toVersioned = (row: ProposalRow): Versioned => ({ proposal: toProposal(row), etag: etagOf(row.version) });
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -81,43 +92,58 @@ export async function listProposals(db: Database, { status, limit, cursor }: Lis
   return { data: page.map(toProposal), nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
 }
 
-export async function getProposal(db: Queryable, id: string, { forUpdate = false } = {}): Promise<Proposal> {
+async function getRow(db: Queryable, id: string, { forUpdate = false } = {}): Promise<ProposalRow> {
   if (!uuid.test(id)) throw new NotFoundError('Proposal not found');
   const [row] = await db.query<ProposalRow>(
     `select ${columns} from proposals where id = $1${forUpdate ? ' for update' : ''}`,
     [id],
   );
   if (row === undefined) throw new NotFoundError('Proposal not found');
-  return toProposal(row);
+  return row;
 }
 
-export async function createProposal(db: Database, input: CreateProposal): Promise<Proposal> {
-  const rows = await db.transaction((tx) =>
-    tx.query<ProposalRow>(
-      `insert into proposals (title, client_name, amount_cents, status)
-       values ($1, $2, $3, $4) returning ${columns}`,
-      [input.title, input.clientName, input.amountCents, input.status ?? 'draft'],
-    ),
+export async function getProposal(db: Queryable, id: string): Promise<Versioned> {
+  return toVersioned(await getRow(db, id));
+}
+
+/** Inserts a proposal, inside the caller's transaction (with its Idempotency-Key, when it has one). */
+export async function insertProposal(tx: Queryable, input: CreateProposal): Promise<Versioned> {
+  const [row] = await tx.query<ProposalRow>(
+    `insert into proposals (title, client_name, amount_cents, status)
+     values ($1, $2, $3, $4) returning ${columns}`,
+    [input.title, input.clientName, input.amountCents, input.status ?? 'draft'],
   );
-  return toProposal(rows[0] as ProposalRow);
+  return toVersioned(row as ProposalRow);
 }
 
-/** Applies a partial update; the change is checked against the current row under a row lock. */
-export async function updateProposal(db: Database, id: string, changes: UpdateProposal): Promise<Proposal> {
-  return db.transaction(async (tx) => {
-    const current = await getProposal(tx, id, { forUpdate: true });
-    const refusal = refusalOf(current.status, changes);
-    if (refusal !== undefined) throw new ConflictError(refusal);
-    const [row] = await tx.query<ProposalRow>(
-      `update proposals set
-         title = coalesce($2, title),
-         client_name = coalesce($3, client_name),
-         amount_cents = coalesce($4, amount_cents),
-         status = coalesce($5, status),
-         updated_at = now()
-       where id = $1 returning ${columns}`,
-      [id, changes.title ?? null, changes.clientName ?? null, changes.amountCents ?? null, changes.status ?? null],
-    );
-    return toProposal(row as ProposalRow);
-  });
+/**
+ * Applies a partial update inside the caller's transaction. Under the row lock: `If-Match` (412),
+ * then the state machine (409). The version moves one forward; `updated_at` is the time of this
+ * statement, never earlier than the stored one — `now()` is the transaction's start, which for a
+ * write that waited on the lock is older than the write it waited for.
+ */
+export async function updateProposal(
+  tx: Queryable,
+  id: string,
+  changes: UpdateProposal,
+  ifMatch: string | null,
+): Promise<Versioned> {
+  const current = await getRow(tx, id, { forUpdate: true });
+  if (!ifMatchHolds(ifMatch, etagOf(current.version))) {
+    throw new PreconditionFailedError('The proposal has changed since that version (If-Match); read it again');
+  }
+  const refusal = refusalOf(current.status, changes);
+  if (refusal !== undefined) throw new ConflictError(refusal);
+  const [row] = await tx.query<ProposalRow>(
+    `update proposals set
+       title = coalesce($2, title),
+       client_name = coalesce($3, client_name),
+       amount_cents = coalesce($4, amount_cents),
+       status = coalesce($5, status),
+       updated_at = greatest(clock_timestamp(), updated_at),
+       version = version + 1
+     where id = $1 returning ${columns}`,
+    [id, changes.title ?? null, changes.clientName ?? null, changes.amountCents ?? null, changes.status ?? null],
+  );
+  return toVersioned(row as ProposalRow);
 }

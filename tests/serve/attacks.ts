@@ -7,10 +7,9 @@ import type { DevServer } from '../support/dev-server.ts';
 import type { FakeSentry } from '../support/fake-sentry.ts';
 import { startFakeSentry } from '../support/fake-sentry.ts';
 import type { PausableProxy } from '../support/pausable-proxy.ts';
-import { startPausableProxy } from '../support/pausable-proxy.ts';
 import type { RawAnswer } from '../support/raw-request.ts';
 import { rawRequest } from '../support/raw-request.ts';
-import { functionStats, serve, token } from '../support/serve.ts';
+import { functionStats, serve, serveBehindPausableDatabase, token } from '../support/serve.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJlLWNhbmFyeQ';
@@ -167,21 +166,16 @@ export function describeAttacks(testDatabase: () => TestDatabase): void {
   describe('when every instance is busy', () => {
     let server: DevServer;
     let database: PausableProxy;
+    let stop: () => Promise<void>;
     beforeAll(async () => {
-      // The database behind a proxy the test pauses: an instance stays busy until it is resumed.
-      const url = new URL(testDatabase().url);
-      database = await startPausableProxy({ host: url.hostname, port: Number(url.port || 5432) });
-      url.host = `127.0.0.1:${database.port}`;
-      server = await serve(testDatabase(), ['--max-instances', '1', '--max-queue', '2', '--queue-timeout', '3'], {
-        DATABASE_URL: url.toString(),
-        DB_CONNECT_TIMEOUT_MS: '60000',
-      });
+      // The database stops answering on cue: an instance stays busy until it is resumed.
+      ({ server, database, stop } = await serveBehindPausableDatabase(
+        testDatabase(),
+        ['--max-instances', '1', '--max-queue', '2', '--queue-timeout', '3'],
+        { DB_CONNECT_TIMEOUT_MS: '60000' },
+      ));
     });
-    afterAll(async () => {
-      database?.resume();
-      await server?.stop();
-      await database?.close();
-    });
+    afterAll(() => stop?.());
 
     it('should let max-queue requests wait, refuse the next at once with 429, and give up on waiters with 503', async () => {
       database.pause();

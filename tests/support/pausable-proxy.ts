@@ -9,6 +9,14 @@ export interface PausableProxy {
   resume(): void;
   /** Resolves when a client has sent bytes that are being held: a query is now stuck. */
   held(): Promise<void>;
+  /**
+   * From the first client bytes matching `pattern` on (a `COMMIT`), the server's replies are held:
+   * the statement ran, its answer never arrives — a connection lost after COMMIT was sent.
+   * Resolves when that happens.
+   */
+  holdRepliesAfter(pattern: RegExp): Promise<void>;
+  /** Delivers the held replies, and everything after. */
+  releaseReplies(): void;
   close(): Promise<void>;
 }
 
@@ -20,6 +28,9 @@ export async function startPausableProxy(target: { host: string; port: number })
   let paused = false;
   const heldBytes: Array<() => void> = [];
   let onHeld: (() => void) | undefined;
+  let replyWatch: { pattern: RegExp; matched: () => void } | undefined;
+  let repliesHeld = false;
+  const heldReplies: Array<() => void> = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
     const upstream = connect(target.port, target.host);
@@ -28,12 +39,20 @@ export async function startPausableProxy(target: { host: string; port: number })
       socket.once('close', () => sockets.delete(socket));
       socket.on('error', () => {});
     }
-    client.on('data', (data) => {
+    client.on('data', (data: Buffer) => {
+      if (replyWatch?.pattern.test(data.toString('latin1'))) {
+        repliesHeld = true;
+        replyWatch.matched();
+        replyWatch = undefined;
+      }
       if (!paused) return void upstream.write(data);
       heldBytes.push(() => upstream.write(data));
       onHeld?.();
     });
-    upstream.pipe(client);
+    upstream.on('data', (data: Buffer) => {
+      if (repliesHeld) heldReplies.push(() => client.write(data));
+      else client.write(data);
+    });
     client.once('close', () => upstream.destroy());
     upstream.once('close', () => client.destroy());
   });
@@ -53,6 +72,14 @@ export async function startPausableProxy(target: { host: string; port: number })
         : new Promise((resolve) => {
             onHeld = resolve;
           }),
+    holdRepliesAfter: (pattern) =>
+      new Promise((resolve) => {
+        replyWatch = { pattern, matched: resolve };
+      }),
+    releaseReplies: () => {
+      repliesHeld = false;
+      for (const write of heldReplies.splice(0)) write();
+    },
     close: () =>
       new Promise((resolve) => {
         for (const socket of sockets) socket.destroy();

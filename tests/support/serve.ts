@@ -7,6 +7,8 @@ import { repositoryRoot } from '@app/stack/netlify-dev';
 import type { TestDatabase } from './database.ts';
 import type { DevServer } from './dev-server.ts';
 import { startServe } from './dev-server.ts';
+import type { PausableProxy } from './pausable-proxy.ts';
+import { startPausableProxy } from './pausable-proxy.ts';
 
 /** The API token every `pnpm serve` of the suite runs with. */
 export const token = 'serve-test-token-0123456789abcdef';
@@ -59,4 +61,29 @@ export function serve(
     args.includes('--pooler') ? args.filter((arg) => arg !== '--pooler') : ['--no-pooler', ...args],
     { quiet },
   );
+}
+
+/**
+ * `pnpm serve` whose database is behind a proxy the test can pause or make drop replies
+ * (pausable-proxy.ts): a database that stops answering on cue. `stop` ends both.
+ */
+export async function serveBehindPausableDatabase(
+  testDb: TestDatabase,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ server: DevServer; database: PausableProxy; stop(): Promise<void> }> {
+  const url = new URL(testDb.url);
+  const database = await startPausableProxy({ host: url.hostname, port: Number(url.port || 5432) });
+  url.host = `127.0.0.1:${database.port}`;
+  const server = await serve(testDb, args, { DATABASE_URL: url.toString(), ...env });
+  return {
+    server,
+    database,
+    async stop() {
+      database.resume();
+      database.releaseReplies();
+      await server.stop();
+      await database.close();
+    },
+  };
 }

@@ -176,6 +176,10 @@ const app = {
     z.optional(z.enum(['error', 'warn', 'info', 'debug'], { error: 'must be one of error, warn, info, debug' })),
     { description: 'error | warn | info | debug (default: warn when deployed, debug in dev).' },
   ),
+  IDEMPOTENCY_KEY_TTL_HOURS: variable(wholeNumber(24, 1, 720, 'number of hours'), {
+    description:
+      'How long a write remembers its Idempotency-Key and answer: a retry within it gets the same answer (default 24).',
+  }),
   API_TOKEN: variable(z.optional(z.string().check(z.minLength(16, 'must be at least 16 characters'))), {
     description:
       'Bearer token for write endpoints, at least 16 random characters (deployed contexts refuse guessable ones). Required when deployed.',

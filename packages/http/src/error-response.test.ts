@@ -75,6 +75,17 @@ describe('errorResponse', () => {
     });
   });
 
+  it('should tell a write the database failed under that retrying with its Idempotency-Key is safe', async () => {
+    const write = (await errorResponse(new DownError('lost after COMMIT'), 'ERR-1', {
+      write: true,
+    }).json()) as ErrorBody;
+    expect(write.error.message).toMatch(/may or may not have been applied.*same Idempotency-Key is safe/);
+    const read = (await errorResponse(new DownError('down'), 'ERR-2').json()) as ErrorBody;
+    expect(read.error.message).toBe('The service is temporarily unavailable; retry later');
+    const misconfigured = errorResponse(new MisconfiguredError('x'), 'ERR-3', { write: true });
+    expect(((await misconfigured.json()) as ErrorBody).error.message).toBe('Something went wrong');
+  });
+
   it('should answer a misconfiguration with 503 misconfigured and the generic message', async () => {
     const { status, headers, body } = await answer(new MisconfiguredError('DATABASE_URL is required'));
     expect(status).toBe(503);

@@ -107,3 +107,29 @@ export class MisconfiguredError extends HttpError {
   /** A configuration fix takes a redeploy: minutes, not seconds. */
   override readonly retryAfterSeconds = 60;
 }
+
+/** A conditional request's precondition (`If-Match`) no longer holds: nothing was written. */
+export class PreconditionFailedError extends HttpError {
+  override name = 'PreconditionFailedError' as const;
+  readonly status = 412;
+  readonly code = 'precondition_failed';
+}
+
+/** A request with this `Idempotency-Key` is still running: retry shortly for its answer. */
+export class IdempotencyKeyInUseError extends HttpError {
+  override name = 'IdempotencyKeyInUseError' as const;
+  readonly status = 409;
+  readonly code = 'idempotency_key_in_use';
+  override readonly retryAfterSeconds = 1;
+
+  override responseHeaders(): Record<string, string> {
+    return { 'Retry-After': String(this.retryAfterSeconds) };
+  }
+}
+
+/** The `Idempotency-Key` was used for a different request: a client bug, never retried as is. */
+export class IdempotencyKeyReusedError extends HttpError {
+  override name = 'IdempotencyKeyReusedError' as const;
+  readonly status = 422;
+  readonly code = 'idempotency_key_reused';
+}

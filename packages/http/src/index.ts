@@ -5,9 +5,12 @@ export type { ValidationDetail } from './http-errors.ts';
 export {
   ConflictError,
   HttpError,
+  IdempotencyKeyInUseError,
+  IdempotencyKeyReusedError,
   MethodNotAllowedError,
   MisconfiguredError,
   NotFoundError,
+  PreconditionFailedError,
   UnauthorizedError,
   ValidationError,
 } from './http-errors.ts';

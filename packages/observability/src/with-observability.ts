@@ -70,7 +70,7 @@ export function withObservability<C extends FunctionContext>(handler: AppHandler
           status,
           durationMs: Math.round(performance.now() - started),
         });
-        response = answerError(error, status);
+        response = answerError(error, status, request.method === 'POST' || request.method === 'PATCH');
       }
       log.info(`${request.method} ${path} ${response.status} ${Math.round(performance.now() - started)}ms`);
       trace?.finish(response.status);
@@ -79,7 +79,7 @@ export function withObservability<C extends FunctionContext>(handler: AppHandler
   };
 }
 
-function answerError(error: unknown, status: number): Response {
+function answerError(error: unknown, status: number, write: boolean): Response {
   if (error instanceof EnvValidationError) {
     configureForInvalidEnvironment();
     const errorId = newErrorId();
@@ -98,7 +98,7 @@ function answerError(error: unknown, status: number): Response {
     const reason = (error as { reason?: unknown }).reason;
     const tags = typeof reason === 'string' ? { reason } : undefined;
     const kind = error instanceof HttpError ? [error.code, reason].filter(Boolean).join(':') : 'unknown';
-    return errorResponse(error, captureError(error, { level: 'warning', throttle: `503:${kind}`, tags }));
+    return errorResponse(error, captureError(error, { level: 'warning', throttle: `503:${kind}`, tags }), { write });
   }
   return errorResponse(error, captureError(error, { level: 'error' }));
 }

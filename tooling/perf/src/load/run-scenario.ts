@@ -5,6 +5,7 @@ import { describeDatabaseLoad, sampleDatabaseLoad } from './database-load.ts';
 import { countAppConnections } from './pg-connections.ts';
 import type { LoadReport } from './report.ts';
 import { formatTable, latencyOverTime, writeReport } from './report.ts';
+import { runRetries } from './retries.ts';
 import type { PhaseResult } from './run-load.ts';
 import { runPhase, seedProposals } from './run-load.ts';
 import type { Scenario, ScenarioName } from './scenarios.ts';
@@ -60,6 +61,8 @@ interface RunResult {
   samples: Sample[];
   steps: { connections: number; p99: number; errorRate: number; rps: number; breach?: string }[];
   verdict: string | undefined;
+  /** Lines printed after the table (the retries scenario's data checks). */
+  notes?: string[];
 }
 
 /**
@@ -88,11 +91,12 @@ export async function runLoadCommand(options: LoadCommandOptions): Promise<LoadO
     `${name}: ${scenario.description}\n${model}\ntarget ${target}, thresholds p99 < ${thresholds.p99Ms} ms, error rate ≤ ${thresholds.maxErrorRate * 100} %`,
   );
   observer.start();
-  const result = scenario.steps ? await runRamp(settings, ids) : await runSteady(settings, ids);
+  const run = scenario.steps ? runRamp : 'retryTimeoutMs' in scenario ? runRetriesScenario : runSteady;
+  const result = await run(settings, ids);
   const stack = await observer.finish(result.samples.length);
   const table = formatTable(result.rows);
   console.log(`\n\n${model}\n${table}\n`);
-  for (const line of stack.lines) console.log(line);
+  for (const line of [...(result.notes ?? []), ...stack.lines]) console.log(line);
   const report: LoadReport = {
     scenario: name,
     target,
@@ -198,6 +202,37 @@ async function runSteady(settings: RunSettings, ids: string[]): Promise<RunResul
     samples: result.samples,
     steps: [],
     verdict: total ? breach(total, settings.thresholds) : 'no request completed',
+  };
+}
+
+/** Retrying clients (retries.ts); fails on any duplicate, lost or double-applied write. */
+async function runRetriesScenario(settings: RunSettings, ids: string[]): Promise<RunResult> {
+  const result = await runRetries({
+    baseUrl: settings.target,
+    token: settings.token,
+    connections: settings.connections,
+    durationSeconds: settings.durationSeconds,
+    timeoutMs: settings.scenario.retryTimeoutMs ?? settings.timeoutMs,
+    counterIds: ids.slice(0, 3),
+  });
+  const { operations, retries, duplicates, lostUpdates, doubleApplied, failedOperations } = result;
+  const problems = [
+    duplicates > 0 && `${duplicates} duplicate(s)`,
+    lostUpdates > 0 && `${lostUpdates} lost update(s)`,
+    doubleApplied > 0 && `${doubleApplied} double-applied update(s)`,
+    failedOperations > 0 && `${failedOperations} write(s) never answered`,
+  ].filter(Boolean);
+  return {
+    rows: summaries(result, settings.thresholds),
+    samples: result.samples,
+    steps: [],
+    verdict: problems.length > 0 ? problems.join(', ') : undefined,
+    notes: [
+      `writes: ${operations} operations, ${retries} retried attempts (same Idempotency-Key, same If-Match)`,
+      `duplicates: ${duplicates}`,
+      `lost updates: ${lostUpdates}`,
+      `double-applied updates: ${doubleApplied}`,
+    ],
   };
 }
 

@@ -12,6 +12,11 @@ export interface Scenario {
   thresholds: Thresholds;
   /** `ramp` only: concurrency levels tried in order, each for `durationSeconds`. */
   steps?: readonly number[];
+  /**
+   * `retries` only: clients that retry every unanswered write with its Idempotency-Key (retries.ts),
+   * with this per-request timeout; the run fails unless no write was duplicated or lost.
+   */
+  retryTimeoutMs?: number;
 }
 
 /** The seed plan's success criteria: p99 under 500 ms, error rate under 0.1 %. */
@@ -69,6 +74,17 @@ export const scenarios = {
     durationSeconds: 30,
     weights: { list: 30, get: 20, create: 15, update: 15, health: 20 },
     thresholds: seedThresholds,
+  },
+  retries: {
+    description:
+      'clients with a short timeout that retry every failed write with the same Idempotency-Key (and If-Match): no duplicate, no lost update',
+    connections: 15,
+    durationSeconds: 20,
+    weights: { create: 1, update: 1 },
+    // Timeouts, 409 (key in use) and 412 (someone else's increment first) are the point here: they
+    // are retried. What must hold is the data.
+    thresholds: { p99Ms: 60_000, maxErrorRate: 1, expectedStatuses: [409, 412] },
+    retryTimeoutMs: 300,
   },
   ramp: {
     description: 'steady mix at rising concurrency; reports the highest level that meets the thresholds',
