@@ -7,6 +7,7 @@ import { startPostgresServer } from '@app/stack/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { describeAttacks } from './serve/attacks.ts';
+import { describeLogs } from './serve/logs.ts';
 import { describeRetries } from './serve/retries.ts';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
@@ -373,4 +374,5 @@ describe('pnpm serve', () => {
 
   describeAttacks(() => testDb);
   describeRetries(() => testDb);
+  describeLogs(() => testDb);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHealthReport, SERVER_CONNECTIONS_WARN_FRACTION } from './health-report.ts';
+import { buildHealthReport, regionsOf, SERVER_CONNECTIONS_WARN_FRACTION } from './health-report.ts';
 
 const pool = {
   active: 0,
@@ -67,5 +67,27 @@ describe('buildHealthReport: the server-side statement limit', () => {
   it("should report but not judge the limit when no expectation is given (netlify dev's local database)", () => {
     const check = buildHealthReport(limit(0), pool, 'r', undefined).checks['database:responseTime'][0];
     expect(check).toMatchObject({ status: 'pass', statementTimeoutMs: 0 });
+  });
+});
+
+describe('regionsOf', () => {
+  it("should name the function's and the Neon database's regions, and say when they differ", () => {
+    const neon = 'postgres://app:pw@ep-cool-name-123456-pooler.eu-central-1.aws.neon.tech/app';
+    expect(regionsOf('eu-central-1', neon)).toEqual({ function: 'eu-central-1', database: 'eu-central-1' });
+    expect(regionsOf('us-east-2', neon)).toEqual({
+      function: 'us-east-2',
+      database: 'eu-central-1',
+      output: expect.stringContaining('every query crosses regions'),
+    });
+  });
+
+  it('should never show the host, and not judge what it cannot know', () => {
+    expect(regionsOf(undefined, 'postgres://app:pw@127.0.0.1:5432/app')).toEqual({
+      function: 'unknown',
+      database: 'local',
+    });
+    const other = regionsOf('us-east-2', 'postgres://app:pw@db.internal.example.com/app');
+    expect(other).toEqual({ function: 'us-east-2', database: 'unknown' });
+    expect(JSON.stringify(other)).not.toContain('example.com');
   });
 });

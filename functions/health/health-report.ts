@@ -12,12 +12,26 @@ export const SLOW_RESPONSE_MS = 250;
  */
 export const SERVER_CONNECTIONS_WARN_FRACTION = 0.8;
 
+/**
+ * Where the function runs and where its database is: the round trip between them is in every query.
+ * The database's region, not its host: this endpoint answers anyone.
+ */
+export interface Regions {
+  /** `AWS_REGION` as the platform sets it; `unknown` where it does not (netlify dev). */
+  function: string;
+  /** A Neon host's region (`us-east-2`), `local` for this machine, else `unknown`. */
+  database: string;
+  /** Set when the two differ: every query crosses regions. */
+  output?: string;
+}
+
 /** draft-inadarei-api-health-check body. */
 export interface HealthReport {
   status: HealthStatus;
   version: string;
   releaseId: string;
   description: string;
+  regions: Regions;
   checks: {
     'database:responseTime': [
       {
@@ -136,6 +150,23 @@ function serverConnectionsCheck(ping: PingResult, time: string): ServerConnectio
   };
 }
 
+/** `ep-x-123-pooler.eu-central-1.aws.neon.tech` → `eu-central-1`. */
+function databaseRegion(databaseUrl: string | undefined): string {
+  if (databaseUrl === undefined || !URL.canParse(databaseUrl)) return 'unknown';
+  const host = new URL(databaseUrl).hostname;
+  if (host === 'localhost' || host.startsWith('127.') || host === '[::1]') return 'local';
+  return /\.([a-z]{2}-[a-z]+-\d)\.aws\.neon\.tech$/.exec(host)?.[1] ?? 'unknown';
+}
+
+export function regionsOf(awsRegion: string | undefined, databaseUrl: string | undefined): Regions {
+  const regions: Regions = { function: awsRegion ?? 'unknown', database: databaseRegion(databaseUrl) };
+  const known = ![regions.function, regions.database].some((region) => region === 'unknown' || region === 'local');
+  if (known && regions.function !== regions.database) {
+    regions.output = `functions in ${regions.function}, database in ${regions.database}: every query crosses regions (docs/deploy.md#regions)`;
+  }
+  return regions;
+}
+
 /**
  * Builds the health body from one check per concern; the overall status is the worst of them.
  * `fail` when the database does not answer in time; `warn` when it answers slower than
@@ -149,6 +180,7 @@ export function buildHealthReport(
   releaseId: string,
   /** The limit the server should enforce (`DB_STATEMENT_TIMEOUT_MS`); undefined: report it, judge nothing. */
   expectedStatementTimeoutMs: number | undefined,
+  regions: Regions = { function: 'unknown', database: 'unknown' },
 ): HealthReport {
   const time = new Date().toISOString();
   const responseTime = responseTimeCheck(ping, expectedStatementTimeoutMs, time);
@@ -159,6 +191,7 @@ export function buildHealthReport(
     version: '1',
     releaseId,
     description: 'Proposals API',
+    regions,
     checks: {
       'database:responseTime': [responseTime],
       'database:connections': [connections],

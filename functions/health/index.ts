@@ -2,7 +2,7 @@ import { getDatabase, pingDatabase } from '@app/db';
 import { MethodNotAllowedError } from '@app/http';
 import type { FunctionContext } from '@app/observability';
 import { releaseOf, withObservability } from '@app/observability';
-import { buildHealthReport } from './health-report.ts';
+import { buildHealthReport, regionsOf } from './health-report.ts';
 
 /** The whole check answers within this bound, even against a hung database. */
 const HEALTH_TIMEOUT_MS = 2_000;
@@ -21,7 +21,8 @@ export default withObservability<FunctionContext>(async function health(request,
   // Reported everywhere, judged where deployed: netlify dev's local Netlify Database (PGlite, one
   // shared session) never applies role defaults, so a dev stack would always warn.
   const expectedLimit = env.deployContext === 'dev' ? undefined : env.DB_STATEMENT_TIMEOUT_MS;
-  const report = buildHealthReport(ping, pool, releaseOf(env, platform), expectedLimit);
+  const regions = regionsOf(env.AWS_REGION, env.DATABASE_URL);
+  const report = buildHealthReport(ping, pool, releaseOf(env, platform), expectedLimit, regions);
 
   return new Response(request.method === 'HEAD' ? null : JSON.stringify(report), {
     status: report.status === 'fail' ? 503 : 200,

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { UnauthorizedError } from '@app/http';
+import { log } from '@app/observability';
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -12,7 +13,9 @@ export function requireBearer(request: Request, token: string | undefined): stri
   const match = /^bearer +(\S.*)$/i.exec(request.headers.get('authorization') ?? '');
   const given = match?.[1];
   if (token === undefined || given === undefined || !timingSafeEqual(digest(given), digest(token))) {
+    log.debug('auth: refused', { reason: given === undefined ? 'no bearer token' : 'token does not match' });
     throw new UnauthorizedError();
   }
+  log.debug('auth: accepted');
   return given;
 }

@@ -2,6 +2,7 @@ import type { Database, Queryable } from '@app/db';
 import type { Env } from '@app/env';
 import { isEnabled } from '@app/flags';
 import { parse, readJsonBody, ValidationError } from '@app/http';
+import { log } from '@app/observability';
 import { requireBearer } from './auth.ts';
 import { ifNoneMatchHits } from './conditional.ts';
 import type { StoredAnswer } from './idempotency.ts';
@@ -31,13 +32,16 @@ async function write(
   const key = idempotencyKeyOf(request);
   if (key === undefined) return toResponse({ answer: await db.transaction(work), replayed: false });
   const idempotent = idempotentRequest(request, key, credential, body);
-  return toResponse(await runIdempotent(db, idempotent, env.IDEMPOTENCY_KEY_TTL_HOURS, work));
+  const result = await runIdempotent(db, idempotent, env.IDEMPOTENCY_KEY_TTL_HOURS, work);
+  log.debug(result.replayed ? 'Idempotency-Key seen: the stored answer replayed' : 'Idempotency-Key new: written');
+  return toResponse(result);
 }
 
 function refuseArchiving(status: string | undefined, env: Env): void {
-  if (status === 'archived' && !isEnabled('proposalArchive', env)) {
-    throw new ValidationError([{ path: 'status', message: 'Archiving proposals is not enabled' }]);
-  }
+  if (status !== 'archived') return;
+  const enabled = isEnabled('proposalArchive', env);
+  log.debug('flag proposalArchive read', { enabled });
+  if (!enabled) throw new ValidationError([{ path: 'status', message: 'Archiving proposals is not enabled' }]);
 }
 
 /** GET one: 200 with its ETag, or 304 without a body when `If-None-Match` names that version. */
@@ -54,6 +58,7 @@ export async function createProposal(db: Database, request: Request, env: Env): 
   idempotencyKeyOf(request); // a malformed key is a 400 before the body is read
   const body = await readJsonBody(request, MAX_BODY_BYTES);
   const input = parse(createProposalBody, body);
+  log.debug('body valid', { fields: Object.keys(input) });
   return write(db, request, env, { credential, body }, async (tx) =>
     proposalAnswer(await insertProposal(tx, input), 201),
   );
@@ -64,6 +69,7 @@ export async function changeProposal(db: Database, id: string, request: Request,
   idempotencyKeyOf(request);
   const body = await readJsonBody(request, MAX_BODY_BYTES);
   const changes = parse(updateProposalBody, body);
+  log.debug('body valid', { fields: Object.keys(changes) });
   refuseArchiving(changes.status, env);
   const ifMatch = request.headers.get('if-match');
   return write(db, request, env, { credential, body }, async (tx) =>

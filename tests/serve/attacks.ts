@@ -5,11 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../support/database.ts';
 import type { DevServer } from '../support/dev-server.ts';
 import type { FakeSentry } from '../support/fake-sentry.ts';
-import { startFakeSentry } from '../support/fake-sentry.ts';
 import type { PausableProxy } from '../support/pausable-proxy.ts';
 import type { RawAnswer } from '../support/raw-request.ts';
 import { rawRequest } from '../support/raw-request.ts';
-import { functionStats, serve, serveBehindPausableDatabase, token } from '../support/serve.ts';
+import { functionStats, serveBehindPausableDatabase, serveWithFakeSentry, token } from '../support/serve.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJlLWNhbmFyeQ';
@@ -47,25 +46,16 @@ export function describeAttacks(testDatabase: () => TestDatabase): void {
   describe('what an attacker sends', () => {
     let server: DevServer;
     let sentry: FakeSentry;
+    let stop: () => Promise<void>;
     beforeAll(async () => {
-      sentry = await startFakeSentry();
-      server = await serve(
-        testDatabase(),
-        [],
-        {
-          SENTRY_DSN: sentry.dsn,
-          SENTRY_TRACES_SAMPLE_RATE: '1',
-          FEATURE_DEBUG_ERROR_ENABLED: 'true',
-          // The access line of every request is printed: the path is in it.
-          LOG_LEVEL: 'info',
-        },
-        { quiet: false },
-      );
+      ({ server, sentry, stop } = await serveWithFakeSentry(testDatabase(), {
+        SENTRY_TRACES_SAMPLE_RATE: '1',
+        FEATURE_DEBUG_ERROR_ENABLED: 'true',
+        // The access line of every request is printed: the path is in it.
+        LOG_LEVEL: 'info',
+      }));
     });
-    afterAll(async () => {
-      await server?.stop();
-      await sentry?.close();
-    });
+    afterAll(() => stop?.());
 
     it.each(['/api/proposals', '/api/health', '/api/proposals/00000000-0000-4000-8000-000000000000'])(
       'should end the answer to HEAD %s: headers, no body',

@@ -19,6 +19,7 @@ export interface SentryEvent {
  */
 export interface SentrySpan {
   name: string;
+  trace_id: string;
   span_id: string;
   parent_span_id?: string;
   is_segment: boolean;

@@ -18,6 +18,7 @@ export const healthBody = z.strictObject({
   version: z.string(),
   releaseId: z.string(),
   description: z.string(),
+  regions: z.strictObject({ function: z.string(), database: z.string(), output: z.string().optional() }),
   checks: z.strictObject({
     'database:responseTime': z.tuple([
       z.strictObject({

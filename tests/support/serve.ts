@@ -7,6 +7,8 @@ import { repositoryRoot } from '@app/stack/netlify-dev';
 import type { TestDatabase } from './database.ts';
 import type { DevServer } from './dev-server.ts';
 import { startServe } from './dev-server.ts';
+import type { FakeSentry } from './fake-sentry.ts';
+import { startFakeSentry } from './fake-sentry.ts';
 import type { PausableProxy } from './pausable-proxy.ts';
 import { startPausableProxy } from './pausable-proxy.ts';
 
@@ -84,6 +86,26 @@ export async function serveBehindPausableDatabase(
       database.releaseReplies();
       await server.stop();
       await database.close();
+    },
+  };
+}
+
+/**
+ * `pnpm serve` reporting to a local Sentry receiver, the functions' own lines printed (the tests
+ * read them). `stop` ends both.
+ */
+export async function serveWithFakeSentry(
+  testDb: TestDatabase,
+  env: Record<string, string>,
+): Promise<{ server: DevServer; sentry: FakeSentry; stop(): Promise<void> }> {
+  const sentry = await startFakeSentry();
+  const server = await serve(testDb, [], { SENTRY_DSN: sentry.dsn, ...env }, { quiet: false });
+  return {
+    server,
+    sentry,
+    async stop() {
+      await server.stop();
+      await sentry.close();
     },
   };
 }

@@ -1,4 +1,11 @@
+import diagnostics_channel from 'node:diagnostics_channel';
 import { PoolTimeoutError } from './errors.ts';
+
+/**
+ * A caller that had to wait for a connection, once it gets one: `{ waitedMs, waiting }`. Read by
+ * name in @app/observability (a debug line of the request), without this package knowing it.
+ */
+export const poolWaitChannel = diagnostics_channel.channel('app:db:pool-wait');
 
 /**
  * Hands out at most `max` permits; later callers wait in FIFO order, each for at most
@@ -29,9 +36,13 @@ export class PermitQueue {
       this.#active += 1;
       return Promise.resolve(this.#releaser());
     }
+    const since = performance.now();
     return new Promise((resolve, reject) => {
       const grant = () => {
         clearTimeout(timer);
+        if (poolWaitChannel.hasSubscribers) {
+          poolWaitChannel.publish({ waitedMs: Math.round(performance.now() - since), waiting: this.#waiters.length });
+        }
         resolve(this.#releaser());
       };
       const timer = setTimeout(() => {

@@ -39,6 +39,14 @@ const wholeNumber = (fallback: number, min: number, max: number, unit = 'number'
       ),
     fallback,
   );
+/** A share of requests, 0–1, from a string; 0 by default. */
+const share = () =>
+  z._default(
+    z.coerce
+      .number({ error: 'must be a number from 0 to 1' })
+      .check(z.minimum(0, 'must be at least 0'), z.maximum(1, 'must be at most 1')),
+    0,
+  );
 const milliseconds = (fallback: number, min: number, max: number) =>
   wholeNumber(fallback, min, max, 'number of milliseconds');
 
@@ -137,18 +145,10 @@ const sentry = {
       description: 'Dev only: "true" (or the sidecar URL) sends errors to Spotlight on :8969 (`pnpm dev --spotlight`).',
     },
   ),
-  SENTRY_TRACES_SAMPLE_RATE: variable(
-    z._default(
-      z.coerce
-        .number({ error: 'must be a number from 0 to 1' })
-        .check(z.minimum(0, 'must be at least 0'), z.maximum(1, 'must be at most 1')),
-      0,
-    ),
-    {
-      description:
-        'Share of requests traced (a transaction with a span per query), 0–1. Default 0: off, and the SDK stays off the cold start.',
-    },
-  ),
+  SENTRY_TRACES_SAMPLE_RATE: variable(share(), {
+    description:
+      'Share of requests traced (a transaction with a span per query), 0–1. Default 0: off, and the SDK stays off the cold start.',
+  }),
   SENTRY_AUTH_TOKEN: variable(z.optional(z.string()), {
     description:
       'Build time only (scope it to Builds in Netlify): with SENTRY_ORG and SENTRY_PROJECT, uploads source maps. Unset: not uploaded.',
@@ -176,6 +176,10 @@ const app = {
     z.optional(z.enum(['error', 'warn', 'info', 'debug'], { error: 'must be one of error, warn, info, debug' })),
     { description: 'error | warn | info | debug (default: warn when deployed, debug in dev).' },
   ),
+  LOG_SAMPLE_RATE: variable(share(), {
+    description:
+      'Share of requests, 0–1, that log every line at debug (marked sampled: true) whatever LOG_LEVEL says (default 0).',
+  }),
   IDEMPOTENCY_KEY_TTL_HOURS: variable(wholeNumber(24, 1, 720, 'number of hours'), {
     description:
       'How long a write remembers its Idempotency-Key and answer: a retry within it gets the same answer (default 24).',
@@ -208,6 +212,10 @@ const netlify = {
   }),
   NODE_ENV: variable(z.optional(z.string()), { description: 'Node environment.', platform: true }),
   NETLIFY_DEV: variable(z.optional(z.string()), { description: 'Set to "true" by netlify dev.', platform: true }),
+  AWS_REGION: variable(z.optional(z.string()), {
+    description: 'The region a function runs in, as AWS Lambda sets it (reported by /api/health).',
+    platform: true,
+  }),
 };
 
 /**

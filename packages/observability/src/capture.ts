@@ -1,7 +1,7 @@
 import type { Env } from '@app/env';
 import { newErrorId } from './error-id.ts';
 import type { LogFields } from './logger.ts';
-import { configureLogger, log } from './logger.ts';
+import { configureLogger, flushRequestLog, log } from './logger.ts';
 import { ReportGate } from './report-gate.ts';
 import { currentScope } from './request-scope.ts';
 import { loadSentry, setRedactedSecrets } from './sentry-client.ts';
@@ -89,6 +89,8 @@ export function captureError(error: unknown, context: CaptureContext = {}): stri
   const level = context.level ?? 'error';
   const admitted = context.throttle === undefined ? { report: true, heldBack: 0 } : gate.admit(context.throttle);
   const fields = { errorId, ...context.tags, ...(context.throttle ? { sinceLastReport: admitted.heldBack } : {}) };
+  // A 5xx: the lines the request kept back below the level are printed before the one that says so.
+  flushRequestLog();
   if (level === 'warning') log.warn(`${name}: ${message}`, fields);
   else log.error(`${name}: ${message}`, fields);
   if (!admitted.report) return errorId;

@@ -1,6 +1,7 @@
 import type { Env } from '@app/env';
 import { setReportingEnv } from './capture.ts';
 import { configureLogger } from './logger.ts';
+import { logQueries } from './query-log.ts';
 
 /** The environment and release the logger and the reporter were last configured for. */
 let configuredFor: { env: Env; release: string } | undefined;
@@ -13,8 +14,15 @@ let configuredFor: { env: Env; release: string } | undefined;
  */
 export function configureObservability(env: Env, release: string): void {
   if (configuredFor?.env === env && configuredFor.release === release) return;
-  configureLogger({ level: env.logLevel, json: env.deployContext !== 'dev', secrets: env.secrets, release });
+  configureLogger({
+    level: env.logLevel,
+    json: env.deployContext !== 'dev',
+    secrets: env.secrets,
+    release,
+    context: env.deployContext,
+  });
   setReportingEnv(env, release);
+  logQueries();
   configuredFor = { env, release };
 }
 

@@ -16,6 +16,30 @@ export interface RequestUser {
   username?: string;
 }
 
+/** A line below the level, kept (redacted) in case the request fails (logger.ts). */
+export interface BufferedLine {
+  level: 'info' | 'debug';
+  time: string;
+  message: string;
+  fields: Record<string, unknown>;
+  bytes: number;
+}
+
+/** What every log line of one request carries, and the lines kept back for a failure. */
+export interface RequestLog {
+  /** Netlify's request id (`x-nf-request-id`), also the Sentry event's `requestId` tag. */
+  requestId?: string;
+  function: string;
+  /** The first request of this instance. */
+  coldStart: boolean;
+  /** `LOG_SAMPLE_RATE` chose this request: every line prints, at debug. */
+  sampled: boolean;
+  buffer: BufferedLine[];
+  bufferedBytes: number;
+  /** Lines dropped from the buffer (oldest first) past its bounds. */
+  dropped: number;
+}
+
 /** What one request collects on its way: handed to Sentry only if an error is captured. */
 export interface RequestScope {
   breadcrumbs: Breadcrumb[];
@@ -25,6 +49,8 @@ export interface RequestScope {
   waitUntil?: (promise: Promise<unknown>) => void;
   /** The request's Sentry transaction, when tracing is on (tracing.ts); query spans hang under it. */
   span?: unknown;
+  /** Set by `withObservability`: what each log line of the request carries. */
+  log?: RequestLog;
 }
 
 const MAX_BREADCRUMBS = 50;

@@ -1,6 +1,7 @@
 import diagnostics_channel from 'node:diagnostics_channel';
 import type { Env } from '@app/env';
 import { flushInBackground } from './capture.ts';
+import { querySummary } from './query-summary.ts';
 import { redactString } from './redact.ts';
 import { currentScope } from './request-scope.ts';
 import { loadSentry } from './sentry-client.ts';
@@ -10,14 +11,6 @@ type Span = ReturnType<Sentry['startInactiveSpan']>;
 
 /** The channel @app/db traces every statement on (packages/db/src/database.ts), by name: no import. */
 const QUERY_CHANNEL = 'app:db:query';
-
-/** `select`, `insert into proposals`, …: a span name with no values (parameters are never in the text). */
-function querySummary(text: string): string {
-  const words = text.trim().split(/\s+/);
-  const verb = (words[0] ?? 'query').toLowerCase();
-  const table = /\b(?:from|into|update)\s+("?[\w.]+"?)/i.exec(text)?.[1];
-  return table ? `${verb} ${table}` : verb;
-}
 
 let queriesTraced = false;
 
@@ -51,6 +44,20 @@ function traceQueries(Sentry: Sentry): void {
   });
 }
 
+/**
+ * The caller's trace context: Sentry's `sentry-trace` and `baggage`, else W3C `traceparent`
+ * (`00-<trace id>-<parent span id>-<flags>`), written as the `sentry-trace` it is equivalent to.
+ */
+export function incomingTrace(headers: Headers): { sentryTrace: string | undefined; baggage: string | undefined } {
+  const baggage = headers.get('baggage') ?? undefined;
+  const sentryTrace = headers.get('sentry-trace') ?? undefined;
+  if (sentryTrace !== undefined) return { sentryTrace, baggage };
+  const w3c = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(headers.get('traceparent')?.trim() ?? '');
+  if (w3c === null) return { sentryTrace: undefined, baggage };
+  const sampled = (Number.parseInt(w3c[3] as string, 16) & 1) === 1 ? '1' : '0';
+  return { sentryTrace: `${w3c[1]}-${w3c[2]}-${sampled}`, baggage };
+}
+
 export interface RequestTrace {
   finish(status: number): void;
 }
@@ -76,12 +83,15 @@ export async function startRequestTrace(
   // Redacted here, not only in beforeSendSpan: the name also travels in every envelope's trace
   // header (the dynamic sampling context), which the SDK builds from the span before that hook runs.
   const path = redactString(new URL(request.url).pathname, env.secrets);
-  const span = Sentry.startInactiveSpan({
-    name: `${request.method} ${path}`,
-    op: 'http.server',
-    forceTransaction: true,
-    attributes: { 'http.request.method': request.method, 'url.path': path },
-  });
+  // The caller's trace, when it sent one: its trace id, its span as parent, its sampling decision.
+  const span = Sentry.continueTrace(incomingTrace(request.headers), () =>
+    Sentry.startInactiveSpan({
+      name: `${request.method} ${path}`,
+      op: 'http.server',
+      forceTransaction: true,
+      attributes: { 'http.request.method': request.method, 'url.path': path },
+    }),
+  );
   const scope = currentScope();
   if (scope) scope.span = span;
   return {

@@ -1,6 +1,6 @@
 import type { Env } from '@app/env';
 import { EnvValidationError, formatProblems, getEnv } from '@app/env';
-import { errorResponse, HttpError, MisconfiguredError, statusOf, withApiHeaders } from '@app/http';
+import { errorResponse, HttpError, MisconfiguredError, statusOf, ValidationError, withApiHeaders } from '@app/http';
 import { captureError } from './capture.ts';
 import { configureForInvalidEnvironment, configureObservability } from './configure.ts';
 import { newErrorId } from './error-id.ts';
@@ -8,7 +8,7 @@ import { log, ValueFreeText } from './logger.ts';
 import { redactString } from './redact.ts';
 import type { ReleaseContext } from './release.ts';
 import { releaseOf } from './release.ts';
-import type { RequestScope } from './request-scope.ts';
+import type { RequestLog, RequestScope } from './request-scope.ts';
 import { addBreadcrumb, runInRequestScope } from './request-scope.ts';
 import type { RequestTrace } from './tracing.ts';
 import { startRequestTrace } from './tracing.ts';
@@ -44,13 +44,19 @@ export type AppHandler<C extends FunctionContext = FunctionContext> = (
  * query strings, tokens or cookies).
  */
 export function withObservability<C extends FunctionContext>(handler: AppHandler<C>): Handler<C> {
+  // `async function debugError` → `debug-error`: the function's name in every log line.
+  const name = handler.name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`) || 'function';
+  let served = 0;
   return async function observedHandler(request, platform) {
     const started = performance.now();
+    const requestId = platform?.requestId;
     const scope: RequestScope = {
       breadcrumbs: [],
-      tags: platform?.requestId ? { requestId: platform.requestId } : {},
+      tags: requestId ? { requestId } : {},
       waitUntil: typeof platform?.waitUntil === 'function' ? platform.waitUntil.bind(platform) : undefined,
+      log: newRequestLog(name, requestId, served === 0),
     };
+    served += 1;
     return runInRequestScope(scope, async () => {
       // Redacted before it becomes a breadcrumb, a log line or a span name: a path is the caller's text.
       const path = redactString(new URL(request.url).pathname);
@@ -61,6 +67,8 @@ export function withObservability<C extends FunctionContext>(handler: AppHandler
         const env: Env = getEnv(platform);
         const release = releaseOf(env, platform);
         configureObservability(env, release);
+        if (scope.log && env.LOG_SAMPLE_RATE > 0) scope.log.sampled = Math.random() < env.LOG_SAMPLE_RATE;
+        log.debug(`${request.method} ${path} started`, { userAgent: request.headers.get('user-agent') ?? undefined });
         trace = await startRequestTrace(env, release, request);
         response = await handler(request, { env, platform });
       } catch (error) {
@@ -79,6 +87,10 @@ export function withObservability<C extends FunctionContext>(handler: AppHandler
   };
 }
 
+function newRequestLog(name: string, requestId: string | undefined, coldStart: boolean): RequestLog {
+  return { requestId, function: name, coldStart, sampled: false, buffer: [], bufferedBytes: 0, dropped: 0 };
+}
+
 function answerError(error: unknown, status: number, write: boolean): Response {
   if (error instanceof EnvValidationError) {
     configureForInvalidEnvironment();
@@ -88,7 +100,8 @@ function answerError(error: unknown, status: number, write: boolean): Response {
     return errorResponse(new MisconfiguredError('Invalid environment', { cause: error }), errorId);
   }
   if (status < 500) {
-    log.debug(`answered ${status}`, { error: error instanceof Error ? error.name : 'NonError' });
+    const fields = error instanceof ValidationError ? { invalid: error.details.map((detail) => detail.path) } : {};
+    log.debug(`answered ${status}`, { error: error instanceof Error ? error.name : 'NonError', ...fields });
     return errorResponse(error);
   }
   if (status === 503) {
