@@ -2,8 +2,8 @@
  * `pnpm smoke <base-url> [--sentry] [--timeout 120]`: checks a deployed (or local) site: health
  * `pass` at both URLs, the proposals list, the standard 404 body, the server's statement limit (set,
  * and at most DB_STATEMENT_TIMEOUT_MS from this shell or .env), and with `--sentry` a deliberate
- * error whose errorId it prints. Failing checks are retried until `--timeout` seconds pass (a
- * fresh deploy warms up), then it exits 1 with one line per reason.
+ * error whose errorId it prints. Failing checks are retried — at least once — until `--timeout`
+ * seconds pass (a fresh deploy warms up), then it exits 1 with one line per reason.
  */
 import { databaseDefaults } from '@app/env';
 import { checks as optionChecks, parseCommand } from '@app/stack/command';
@@ -70,9 +70,11 @@ for (let attempt = 1; pending.length > 0; attempt += 1) {
     }
   }
   pending = stillFailing;
-  if (pending.length === 0 || Date.now() > deadline) break;
+  // At least one retry, however slowly the first round answered: a fresh deploy warming up (or a
+  // loaded machine) must not fail on its first answers alone.
+  if (pending.length === 0 || (Date.now() > deadline && attempt >= 2)) break;
   console.log(`wait ${pending.map((check) => check.name).join(', ')} (attempt ${attempt}); retrying`);
-  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  await new Promise((resolve) => setTimeout(resolve, Math.min(3_000, Math.max(500, deadline - Date.now()))));
 }
 
 if (failures.size > 0) {
