@@ -158,7 +158,16 @@ function databaseRegion(databaseUrl: string | undefined): string {
   return /\.([a-z]{2}-[a-z]+-\d)\.aws\.neon\.tech$/.exec(host)?.[1] ?? 'unknown';
 }
 
+let lastRegions: { key: string; regions: Regions } | undefined;
+
+/** Both regions; the same environment gives the same answer, so it is worked out once (a URL parse is not free). */
 export function regionsOf(awsRegion: string | undefined, databaseUrl: string | undefined): Regions {
+  const key = `${awsRegion}\n${databaseUrl}`;
+  if (lastRegions?.key !== key) lastRegions = { key, regions: workOutRegions(awsRegion, databaseUrl) };
+  return lastRegions.regions;
+}
+
+function workOutRegions(awsRegion: string | undefined, databaseUrl: string | undefined): Regions {
   const regions: Regions = { function: awsRegion ?? 'unknown', database: databaseRegion(databaseUrl) };
   const known = ![regions.function, regions.database].some((region) => region === 'unknown' || region === 'local');
   if (known && regions.function !== regions.database) {

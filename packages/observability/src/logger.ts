@@ -73,9 +73,19 @@ function print(level: LogLevel, time: string, message: string, fields: LogFields
   else console.log(line);
 }
 
+/** About what a kept line weighs: its text and its fields' values (a bound, not an exact count). */
+function weight(message: string, fields: LogFields): number {
+  let bytes = message.length;
+  for (const key in fields) {
+    const value = fields[key];
+    bytes += key.length + (typeof value === 'string' ? value.length : 16);
+  }
+  return bytes;
+}
+
 function keep(request: RequestLog, level: 'info' | 'debug', message: string, fields: LogFields): void {
-  const bytes = message.length + (Object.keys(fields).length > 0 ? JSON.stringify(fields).length : 0);
-  request.buffer.push({ level, time: new Date().toISOString(), message, fields, bytes });
+  const bytes = weight(message, fields);
+  request.buffer.push({ level, time: Date.now(), message, fields, bytes });
   request.bufferedBytes += bytes;
   while (request.buffer.length > BUFFER_LIMITS.lines || request.bufferedBytes > BUFFER_LIMITS.bytes) {
     request.bufferedBytes -= request.buffer.shift()?.bytes ?? 0;
@@ -94,8 +104,9 @@ export function flushRequestLog(): void {
     const limits = `${BUFFER_LIMITS.lines} lines, ${BUFFER_LIMITS.bytes / 1024} KiB`;
     print('info', new Date().toISOString(), `${request.dropped} earlier lines were dropped (${limits})`, {}, request);
   }
-  for (const line of request.buffer)
-    print(line.level, line.time, line.message, { ...line.fields, buffered: true }, request);
+  for (const line of request.buffer) {
+    print(line.level, new Date(line.time).toISOString(), line.message, { ...line.fields, buffered: true }, request);
+  }
   request.buffer = [];
   request.bufferedBytes = 0;
   request.dropped = 0;

@@ -1,4 +1,4 @@
-import { namedValue, redactPrivateKeys, secretFormats, sensitiveName } from './secret-formats.ts';
+import { mayHoldShape, namedValue, redactPrivateKeys, secretFormats, sensitiveName } from './secret-formats.ts';
 
 export const REDACTED = '[redacted]';
 
@@ -12,8 +12,9 @@ function redactShapes(text: string, secrets: readonly string[]): string {
   let result = text;
   for (const secret of secrets) {
     // Short values would redact ordinary words; the schema requires secrets of 12+ characters.
-    if (secret.length >= 8) result = result.split(secret).join(REDACTED);
+    if (secret.length >= 8 && result.includes(secret)) result = result.split(secret).join(REDACTED);
   }
+  if (!mayHoldShape.test(result)) return result;
   result = redactPrivateKeys(result, REDACTED);
   for (const format of secretFormats) {
     result = result.replace(format, (_match, kept: unknown) => `${typeof kept === 'string' ? kept : ''}${REDACTED}`);

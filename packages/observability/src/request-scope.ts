@@ -19,7 +19,8 @@ export interface RequestUser {
 /** A line below the level, kept (redacted) in case the request fails (logger.ts). */
 export interface BufferedLine {
   level: 'info' | 'debug';
-  time: string;
+  /** `Date.now()` when it was written: formatted only if it is ever printed. */
+  time: number;
   message: string;
   fields: Record<string, unknown>;
   bytes: number;

@@ -100,3 +100,11 @@ export function redactPrivateKeys(text: string, replacement: string): string {
   }
   return result + text.slice(from);
 }
+
+/**
+ * What every shape above needs somewhere in the text: a separator (`:`, `=`), a percent escape, or
+ * one of the prefixes and words the shapes start with (matched in any case: a superset). Text
+ * without any of them cannot hold a shape, and skips the patterns — most log lines, on the hot path.
+ */
+export const mayHoldShape =
+  /[:=%]|eyJ|A(?:KIA|SIA|BIA|CCA|GPA|IDA|ROA|IPA|NPA|NVA|Iza)|[sr]k_|whsec_|gh[pousr]_|github_pat_|glpat-|xox|xapp-|sk-|npm_|nf[a-z]_|sntry|SG\.|bearer|basic|digest|api-?key|negotiate|ntlm|hoba|aws4|token|PRIVATE KEY/i;
