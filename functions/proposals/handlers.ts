@@ -26,10 +26,9 @@ async function write(
   db: Database,
   request: Request,
   env: Env,
-  { credential, body }: { credential: string; body: unknown },
+  { key, credential, body }: { key: string | undefined; credential: string; body: unknown },
   work: (tx: Queryable) => Promise<StoredAnswer>,
 ): Promise<Response> {
-  const key = idempotencyKeyOf(request);
   if (key === undefined) return toResponse({ answer: await db.transaction(work), replayed: false });
   const idempotent = idempotentRequest(request, key, credential, body);
   const result = await runIdempotent(db, idempotent, env.IDEMPOTENCY_KEY_TTL_HOURS, work);
@@ -55,24 +54,24 @@ export async function readProposal(db: Database, id: string, request: Request): 
 
 export async function createProposal(db: Database, request: Request, env: Env): Promise<Response> {
   const credential = requireBearer(request, env.API_TOKEN);
-  idempotencyKeyOf(request); // a malformed key is a 400 before the body is read
+  const key = idempotencyKeyOf(request); // a malformed key is a 400 before the body is read
   const body = await readJsonBody(request, MAX_BODY_BYTES);
   const input = parse(createProposalBody, body);
   log.debug('body valid', { fields: Object.keys(input) });
-  return write(db, request, env, { credential, body }, async (tx) =>
+  return write(db, request, env, { key, credential, body }, async (tx) =>
     proposalAnswer(await insertProposal(tx, input), 201),
   );
 }
 
 export async function changeProposal(db: Database, id: string, request: Request, env: Env): Promise<Response> {
   const credential = requireBearer(request, env.API_TOKEN);
-  idempotencyKeyOf(request);
+  const key = idempotencyKeyOf(request);
   const body = await readJsonBody(request, MAX_BODY_BYTES);
   const changes = parse(updateProposalBody, body);
   log.debug('body valid', { fields: Object.keys(changes) });
   refuseArchiving(changes.status, env);
   const ifMatch = request.headers.get('if-match');
-  return write(db, request, env, { credential, body }, async (tx) =>
+  return write(db, request, env, { key, credential, body }, async (tx) =>
     proposalAnswer(await updateProposal(tx, id, changes, ifMatch), 200),
   );
 }
