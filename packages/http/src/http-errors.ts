@@ -13,12 +13,13 @@ export interface ValidationDetail {
 export abstract class HttpError extends Error {
   abstract readonly status: number;
   abstract readonly code: string;
-  /** For 503s: how long a client should wait before retrying. */
+  /** How long a client should wait before retrying: every 503 has it (5 s unless it says), a 409 may. */
   readonly retryAfterSeconds?: number;
 
-  /** The headers this error's answer carries: `Retry-After` for a 503 (5 s unless it says); more in subclasses. */
+  /** The headers this error's answer carries: `Retry-After` when it has a wait; more in subclasses. */
   responseHeaders(): Record<string, string> {
-    return this.status === 503 ? { 'Retry-After': String(this.retryAfterSeconds ?? 5) } : {};
+    const seconds = this.retryAfterSeconds ?? (this.status === 503 ? 5 : undefined);
+    return seconds === undefined ? {} : { 'Retry-After': String(seconds) };
   }
 }
 
@@ -121,10 +122,6 @@ export class IdempotencyKeyInUseError extends HttpError {
   readonly status = 409;
   readonly code = 'idempotency_key_in_use';
   override readonly retryAfterSeconds = 1;
-
-  override responseHeaders(): Record<string, string> {
-    return { 'Retry-After': String(this.retryAfterSeconds) };
-  }
 }
 
 /** The `Idempotency-Key` was used for a different request: a client bug, never retried as is. */
