@@ -20,6 +20,7 @@ import { waitFor } from './support/wait-for.ts';
 const pooler = inject('pgbouncer');
 
 const LIMIT_MS = 1_000;
+const SLOW_MACHINE_MS = 20_000;
 const limits = { statement_timeout: `${LIMIT_MS}ms`, lock_timeout: '300ms', idle_in_transaction_session_timeout: '5s' };
 
 describe.skipIf(!pooler)('the database path through PgBouncer (Neon pooler settings) and direct', () => {
@@ -60,6 +61,10 @@ describe.skipIf(!pooler)('the database path through PgBouncer (Neon pooler setti
     const database = testDb.create({
       connectionString: paths[path](role.url),
       statementTimeoutMs: LIMIT_MS,
+      // These tests prove what reaches the server, not how fast a connection opens: a loaded CI
+      // machine (SCRAM through PgBouncer, sixteen callers) must not turn a slow connect into a failure.
+      connectTimeoutMs: SLOW_MACHINE_MS,
+      queueTimeoutMs: SLOW_MACHINE_MS,
       ...options,
     });
     created.push(database);

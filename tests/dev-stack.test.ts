@@ -20,6 +20,17 @@ async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<
   return true;
 }
 
+/** What each process runs, to name the ones left behind. */
+function commandLines(pids: readonly number[]): string[] {
+  return pids.map((pid) => {
+    try {
+      return `${pid}: ${readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim()}`;
+    } catch {
+      return `${pid}: (gone)`;
+    }
+  });
+}
+
 async function answers(url: string): Promise<boolean> {
   try {
     await fetch(url, { signal: AbortSignal.timeout(2_000) });
@@ -129,7 +140,8 @@ describe('pnpm dev leaves nothing behind', () => {
         // A crash of the dev script itself: no handler runs.
         process.kill(lock.pid, 'SIGKILL');
       }
-      expect(await waitUntil(() => started.every((pid) => !isProcessAlive(pid)))).toBe(true);
+      await waitUntil(() => started.every((pid) => !isProcessAlive(pid)));
+      expect(commandLines(started.filter(isProcessAlive))).toEqual([]);
       expect(await answers(`http://127.0.0.1:${netlifyPort}/`)).toBe(false);
       expect(await answers(`${app.baseUrl}/api/health`)).toBe(false);
     } finally {

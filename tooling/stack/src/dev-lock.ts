@@ -21,13 +21,27 @@ export interface DevLockHolder {
   poolerUrl?: string;
 }
 
-/** Whether a process with this id exists (one we may not signal still counts). */
+/**
+ * Whether a process with this id is running (one we may not signal still counts). A zombie — exited,
+ * not yet reaped — is not: in a container whose init does not reap orphans, an exited `pnpm dev`
+ * stays a zombie for good and would otherwise hold the checkout's lock forever.
+ */
 export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return processState(pid) !== 'Z';
+}
+
+/** The state letter Linux reports for a process (`R`, `S`, `Z`…); undefined elsewhere or once it is gone. */
+function processState(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  } catch {
+    return undefined;
   }
 }
 
