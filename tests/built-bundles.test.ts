@@ -81,6 +81,14 @@ describe('pnpm build', () => {
     expect(existsSync(join(dir, 'node_modules/@app'))).toBe(false);
   });
 
+  it('should ship the Sentry SDK in the zip, imported by name (pnpm dev imports it from the checkout)', async () => {
+    const dir = await unpack('health');
+    expect(existsSync(join(dir, 'node_modules/@sentry/node/package.json'))).toBe(true);
+    const bundle = readFileSync(join(dir, 'dist/functions/health.mjs'), 'utf8');
+    expect(bundle).toContain('import("@sentry/node")');
+    expect(bundle).not.toContain('file://');
+  });
+
   it('should list proposals from the unpacked bundle', async () => {
     const { status, body } = await call('proposals', '/api/proposals?limit=1');
     expect(status).toBe(200);

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { sentryEsbuildPlugin } from '@sentry/node/esbuild';
 import type { BuildContext, BuildOptions, Plugin } from 'esbuild';
 import { build, context } from 'esbuild';
@@ -21,6 +22,31 @@ const keepSentryExternal: Plugin = {
   name: 'keep-sentry-external',
   setup(pluginBuild) {
     pluginBuild.onResolve({ filter: /^@sentry\// }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+/**
+ * For `pnpm dev` only: the Sentry SDK imported by its file URL in this checkout instead of by name.
+ * netlify dev packages every v2 function through zip-it-and-ship-it, whose file tracer follows a
+ * bare `import('@sentry/node')` into ~1,300 files of the SDK — about 5 s of tracing per function,
+ * 15 s of every `pnpm dev` start and of every rebuild on 2 cores. It cannot follow a file URL (it
+ * leaves it alone), while Node loads the very same SDK from it. The deploy build keeps the bare
+ * name, so the zips ship the SDK (`keepSentryExternal`).
+ */
+const sentryFromCheckout: Plugin = {
+  name: 'sentry-from-checkout',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@sentry\// }, async (args) => {
+      if (args.pluginData === 'sentry-from-checkout') return undefined;
+      const resolved = await pluginBuild.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'sentry-from-checkout',
+      });
+      if (resolved.errors.length > 0) return { errors: resolved.errors };
+      return { path: pathToFileURL(resolved.path).href, external: true };
+    });
   },
 };
 
@@ -93,6 +119,7 @@ export function buildRelease(env: NodeJS.ProcessEnv = process.env): string | und
 export function bundleOptions(
   outdir: string,
   entryPoints: Record<string, string> = functionEntryPoints(),
+  { sdk = 'by-name' }: { sdk?: 'by-name' | 'from-checkout' } = {},
 ): BuildOptions {
   const release = buildRelease();
   return {
@@ -106,7 +133,7 @@ export function bundleOptions(
     target: 'node22',
     sourcemap: 'linked',
     logLevel: 'warning',
-    plugins: [keepSentryExternal, sentryPlugin(release)],
+    plugins: [sdk === 'by-name' ? keepSentryExternal : sentryFromCheckout, sentryPlugin(release)],
     // CommonJS dependencies (ws) call `require` for optional add-ons inside try/catch; give them one.
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
@@ -121,10 +148,14 @@ export async function buildFunctions(outdir = functionsBuildDir): Promise<void> 
   await build(bundleOptions(outdir));
 }
 
-/** Bundles and keeps rebundling on change, for `pnpm dev` (netlify dev reloads the output). */
+/**
+ * Bundles and keeps rebundling on change, for `pnpm dev` (netlify dev reloads the output); the
+ * Sentry SDK is imported from this checkout (`sentryFromCheckout`), so these bundles are for this
+ * machine only — `buildFunctions` makes the ones that deploy.
+ */
 export async function watchFunctions(outdir = functionsBuildDir): Promise<BuildContext> {
   rmSync(outdir, { recursive: true, force: true });
-  const watcher = await context(bundleOptions(outdir));
+  const watcher = await context(bundleOptions(outdir, functionEntryPoints(), { sdk: 'from-checkout' }));
   await watcher.rebuild();
   await watcher.watch();
   return watcher;

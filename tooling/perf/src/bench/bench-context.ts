@@ -23,6 +23,8 @@ export interface BenchContext {
   functionEnv: Record<string, string>;
   /** The built health bundle and the bare baseline built the same way. */
   healthBundle: string;
+  /** The bare baseline function's source (bare-function.ts). */
+  bareSource: string;
   bareBundle: string;
   health: FunctionHandler;
   proposals: FunctionHandler;
@@ -58,7 +60,8 @@ export async function prepareBench(quick: boolean): Promise<BenchContext> {
   await migrate({ databaseUrl });
   await buildFunctions();
   const benchDir = join(repositoryRoot, 'dist/bench');
-  await build(bundleOptions(benchDir, { bare: join(import.meta.dirname, 'bare-function.ts') }));
+  const bareSource = join(import.meta.dirname, 'bare-function.ts');
+  await build(bundleOptions(benchDir, { bare: bareSource }));
   const { getDatabase } = await import('@app/db');
   const { getEnv } = await import('@app/env');
   return {
@@ -70,6 +73,7 @@ export async function prepareBench(quick: boolean): Promise<BenchContext> {
     token,
     functionEnv,
     healthBundle: join(functionsBuildDir, 'health.mjs'),
+    bareSource,
     bareBundle: join(benchDir, 'bare.mjs'),
     health: await importFunction('health'),
     proposals: await importFunction('proposals'),

@@ -1,8 +1,9 @@
-import { copyFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { functionsBuildDir } from '@app/stack/build-functions';
+import { bundleOptions, functionEntryPoints, functionsBuildDir } from '@app/stack/build-functions';
 import { freePort } from '@app/stack/free-port';
 import { spawnNetlifyDev, stopProcessGroup, waitForHttp } from '@app/stack/netlify-dev';
+import { build } from 'esbuild';
 import { drive } from '../load/run-load.ts';
 import type { Summary } from '../load/stats.ts';
 import { summarize } from '../load/stats.ts';
@@ -13,7 +14,15 @@ import { median } from './measure.ts';
 /** netlify dev: same emulator, same run, 15 clients: /api/health against the bare function (throughput). */
 export async function measureNetlifyDev(context: BenchContext): Promise<Row> {
   const servedBare = join(functionsBuildDir, 'bench-bare.mjs');
-  copyFileSync(context.bareBundle, servedBare);
+  // Bundled as `pnpm dev` bundles them (the Sentry SDK imported from the checkout), so netlify dev
+  // starts as it does for a developer, not after 20 s of file tracing (docs/platform.md).
+  await build(
+    bundleOptions(
+      functionsBuildDir,
+      { ...functionEntryPoints(), 'bench-bare': context.bareSource },
+      { sdk: 'from-checkout' },
+    ),
+  );
   const port = await freePort();
   const netlify = spawnNetlifyDev({ port, env: context.functionEnv, stdio: 'pipe' });
   try {
