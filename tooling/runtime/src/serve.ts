@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { dirname } from 'node:path';
 import { formatProblems, validateEnv } from '@app/env';
 import { recordInDevLock } from '@app/stack/dev-lock';
 import { answerUnparsableRequest } from '@app/stack/edge-rules';
@@ -54,8 +52,6 @@ export function runServe(options: ServeOptions): Promise<void> {
       if (options.build) await buildZips('pipe');
       const unpacked = await unpackZips();
       if (unpacked.size === 0) throw new Error('no function zips in .netlify/functions: run `pnpm build` first');
-      const [firstDir] = unpacked.values();
-      if (firstDir) server.onStop(() => rm(dirname(firstDir), { recursive: true, force: true }));
       const database = await startDatabasePath({
         pooler: options.pooler,
         guard: (child) => server.lifeline.guard(child),

@@ -1,5 +1,6 @@
-import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { buildZips, unpackZips } from '@app/runtime/zips';
 import type { BenchContext } from './bench-context.ts';
 import type { Row } from './bench-report.ts';
@@ -17,8 +18,9 @@ export async function measureDeployZips(context: BenchContext): Promise<Row[]> {
   await buildZips('pipe');
   const unpacked = await unpackZips();
   const healthZip = unpacked.get('health') as string;
+  const scratch = await mkdtemp(join(tmpdir(), 'bench-bare-zip-'));
   try {
-    const bareZip = await bareZipLike(healthZip, context.bareBundle, join(dirname(healthZip), 'bare'));
+    const bareZip = await bareZipLike(healthZip, context.bareBundle, join(scratch, 'bare'));
     const { CONTEXT: _buildOnly, ...instanceEnv } = context.functionEnv;
     const zip = await coldAndWarm(
       context,
@@ -36,7 +38,7 @@ export async function measureDeployZips(context: BenchContext): Promise<Row[]> {
       ...(await measureTracing(context, healthZip, instanceEnv)),
     ];
   } finally {
-    await rm(dirname(healthZip), { recursive: true, force: true });
+    await rm(scratch, { recursive: true, force: true });
   }
 }
 
