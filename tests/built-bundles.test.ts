@@ -1,9 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { zipsDir } from '@app/runtime/zips';
-import extract from 'extract-zip';
+import { unpackZips, zipsDir } from '@app/runtime/zips';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
@@ -21,27 +18,22 @@ process.exit(0);
 
 describe('pnpm build', () => {
   let testDb: TestDatabase;
-  const unpacked: string[] = [];
+  let unpacked: Map<string, string>;
   beforeAll(async () => {
     testDb = await useTestDatabase();
     const build = await runScript('build');
     expect(build.code, build.output).toBe(0);
+    // As `pnpm serve` runs them: outside the repository, where nothing resolves from the workspace.
+    unpacked = await unpackZips();
   });
   afterAll(async () => {
-    await Promise.all(unpacked.map((dir) => rm(dir, { recursive: true, force: true })));
     await testDb?.close();
   });
 
-  async function unpack(name: string): Promise<string> {
-    // Outside the repository: nothing can resolve from the workspace's node_modules.
-    const dir = await mkdtemp(join(tmpdir(), `bundle-${name}-`));
-    unpacked.push(dir);
-    await extract(join(zipsDir, `${name}.zip`), { dir });
-    return dir;
-  }
+  const unpack = (name: string): string => unpacked.get(name) as string;
 
   async function call(name: string, path: string, env: Record<string, string> = {}, method = 'GET') {
-    const dir = await unpack(name);
+    const dir = unpack(name);
     const result = await runInUnpackedZip<{ status: number; body: string }>(
       dir,
       name,
@@ -82,7 +74,7 @@ describe('pnpm build', () => {
   });
 
   it('should ship the Sentry SDK in the zip, imported by name (pnpm dev imports it from the checkout)', async () => {
-    const dir = await unpack('health');
+    const dir = unpack('health');
     expect(existsSync(join(dir, 'node_modules/@sentry/node/package.json'))).toBe(true);
     const bundle = readFileSync(join(dir, 'dist/functions/health.mjs'), 'utf8');
     expect(bundle).toContain('import("@sentry/node")');

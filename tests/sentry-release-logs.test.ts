@@ -1,12 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { zipsDir } from '@app/runtime/zips';
+import { unpackZips } from '@app/runtime/zips';
 import { functionsBuildDir } from '@app/stack/build-functions';
 import { repositoryRoot } from '@app/stack/netlify-dev';
-import extract from 'extract-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
@@ -61,7 +58,7 @@ describe('release and Sentry Logs in the deployed bundles', () => {
   let sentry: FakeSentry;
   let sentryApi: FakeSentryApi;
   let buildOutput: string;
-  let unpacked: string;
+  let unpacked: Map<string, string>;
   beforeAll(async () => {
     testDb = await useTestDatabase();
     sentry = await startFakeSentry();
@@ -76,16 +73,13 @@ describe('release and Sentry Logs in the deployed bundles', () => {
     });
     expect(build.code, build.output).toBe(0);
     buildOutput = build.output;
-    unpacked = await mkdtemp(join(tmpdir(), 'release-test-'));
-    for (const name of ['health', 'debug-error']) {
-      await extract(join(zipsDir, `${name}.zip`), { dir: join(unpacked, name) });
-    }
+    // The folders `pnpm serve` runs below, unpacked once.
+    unpacked = await unpackZips();
   });
   afterAll(async () => {
     await sentry?.close();
     await sentryApi?.close();
     await testDb?.close();
-    if (unpacked) await rm(unpacked, { recursive: true, force: true });
   });
 
   it('should bake the commit it built into every bundle, and ship no source map of them', () => {
@@ -93,7 +87,7 @@ describe('release and Sentry Logs in the deployed bundles', () => {
       expect(readFileSync(join(functionsBuildDir, `${name}.mjs`), 'utf8')).toContain(JSON.stringify(head));
     }
     for (const name of ['health', 'debug-error']) {
-      const shipped = readdirSync(join(unpacked, name, 'dist/functions'));
+      const shipped = readdirSync(join(unpacked.get(name) as string, 'dist/functions'));
       expect(shipped).toEqual([`${name}.mjs`]);
     }
   });
@@ -114,7 +108,7 @@ describe('release and Sentry Logs in the deployed bundles', () => {
   it('should not import the Sentry SDK for a request that neither warns nor fails, and should for one that fails', async () => {
     const call = async (name: string, path: string) => {
       return runInUnpackedZip<{ status: number; sentryImported: boolean }>(
-        join(unpacked, name),
+        unpacked.get(name) as string,
         name,
         probe,
         [`http://localhost${path}`],
@@ -156,7 +150,7 @@ describe('release and Sentry Logs in the deployed bundles', () => {
       const event = sentry.events().find((candidate) => candidate.tags?.errorId === error.errorId);
       expect(event?.release).toBe(head);
       // Sentry finds the uploaded map for the frames of this bundle by this id.
-      const debugId = debugIdOf(join(unpacked, 'debug-error/dist/functions/debug-error.mjs'));
+      const debugId = debugIdOf(join(unpacked.get('debug-error') as string, 'dist/functions/debug-error.mjs'));
       expect(event?.debug_meta?.images?.map((image) => image.debug_id)).toContain(debugId);
       expect(sentryApi.files().some((file) => file.debugId === debugId && file.type === 'source_map')).toBe(true);
       expect(logged.level).toBe('error');
