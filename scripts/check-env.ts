@@ -50,10 +50,15 @@ if (report.env) {
   }
 }
 if (warnings.length > 0) console.warn(`Warnings for ${context}:\n${formatProblems(warnings)}`);
+// A deployed context reads its variables from the deploy: a change applies once it is redeployed.
+const redeployNote =
+  context === 'dev'
+    ? ''
+    : `\nOn Netlify, a changed variable or flag applies with the next ${context} deploy (docs/deploy.md#redeploy).`;
 if (report.errors.length > 0) {
-  console.error(`Environment is NOT valid for ${context}:\n${formatProblems(report.errors)}`);
+  console.error(`Environment is NOT valid for ${context}:\n${formatProblems(report.errors)}${redeployNote}`);
   process.exit(1);
 }
-console.log(`Environment is valid for ${context}.`);
+console.log(`Environment is valid for ${context}.${redeployNote}`);
 // Build-time variables are not a function's concern; say what the build would do with them.
 if (context !== 'dev') console.log(`Build time: ${sourceMapUpload().note}.`);

@@ -8,7 +8,7 @@ import { startDevServer } from './support/dev-server.ts';
 import { runScript } from './support/run-script.ts';
 
 /** Only what the test passes: the developer's own shell must not change the verdict. */
-const pnpmScript = (name: string, args: string[], env: Record<string, string | undefined> = {}) =>
+const pnpmScript = (name: string, args: readonly string[], env: Record<string, string | undefined> = {}) =>
   runScript(name, args, { PATH: process.env.PATH, HOME: process.env.HOME, ...env });
 
 describe('pnpm smoke', () => {
@@ -79,6 +79,7 @@ describe('pnpm check-env', () => {
     const { code, output } = await pnpmScript('check-env', ['--context', 'production'], remote);
     expect(code, output).toBe(0);
     expect(output).toContain('Environment is valid for production.');
+    expect(output).toContain('applies with the next production deploy (docs/deploy.md#redeploy)');
   });
 
   it('should fail production on a localhost DATABASE_URL, naming it and printing no value', async () => {
@@ -138,7 +139,8 @@ const commands: [script: string, options: string[]][] = [
   ['check-env', ['--context', '--netlify-db']],
   ['db-migrate', ['--to']],
   ['smoke', ['<base-url>', '--sentry', '--timeout']],
-  ['rollback', ['--site']],
+  ['rollback', ['--site', '--execute', '--yes', '--url', '--wait', '--unlock']],
+  ['watch', ['<site-url>', '--minutes', '--interval', '--p99', '--max-error-rate']],
   [
     'load',
     ['--scenario', '--target', '--duration', '--connections', '--token', '--p99', '--max-error-rate', '--timeout'],
@@ -163,8 +165,9 @@ const commands: [script: string, options: string[]][] = [
   ['build-functions', []],
 ];
 
-describe('every operator command', () => {
-  it.each(commands)('pnpm %s --help should exit 0 and name each option', async (script, options) => {
+// Each test only runs a command and reads its output: five at a time keep both cores busy.
+describe.concurrent('every operator command', () => {
+  it.for(commands)('pnpm %s --help should exit 0 and name each option', async ([script, options], { expect }) => {
     const { code, output } = await pnpmScript(script, ['--help']);
     expect(code, output).toBe(0);
     for (const option of [...options, '--help']) expect(output).toContain(option);
@@ -172,16 +175,19 @@ describe('every operator command', () => {
     expect(output).toMatch(/Exit codes:\n {2}0 {2}success/);
   });
 
-  it.each(commands)('pnpm %s --no-such-option should exit 2 with one line and no stack', async (script) => {
-    const { code, output } = await pnpmScript(script, ['--no-such-option']);
-    expect(code).toBe(2);
-    expect(output.trim().split('\n')).toEqual([
-      expect.stringMatching(/^pnpm [\w:-]+: Unknown option '--no-such-option'\. Usage: pnpm /),
-    ]);
-    expect(output).not.toMatch(/^\s+at /m);
-  });
+  it.for(commands)(
+    'pnpm %s --no-such-option should exit 2 with one line and no stack',
+    async ([script], { expect }) => {
+      const { code, output } = await pnpmScript(script, ['--no-such-option']);
+      expect(code).toBe(2);
+      expect(output.trim().split('\n')).toEqual([
+        expect.stringMatching(/^pnpm [\w:-]+: Unknown option '--no-such-option'\. Usage: pnpm /),
+      ]);
+      expect(output).not.toMatch(/^\s+at /m);
+    },
+  );
 
-  it.each([
+  it.for([
     ['dev', ['--port', 'eighty']],
     ['serve', ['--context', 'dev']],
     ['load', ['--scenario', 'nope']],
@@ -189,7 +195,9 @@ describe('every operator command', () => {
     ['db-migrate', ['--to']],
     ['smoke', []],
     ['smoke', ['not-a-url']],
-  ])('pnpm %s %j should exit 2 with one line naming the problem', async (script, args) => {
+    ['watch', ['not-a-url']],
+    ['watch', ['http://localhost', '--interval', '1']],
+  ] as const)('pnpm %s %j should exit 2 with one line naming the problem', async ([script, args], { expect }) => {
     const { code, output } = await pnpmScript(script, args);
     expect(code).toBe(2);
     expect(output.trim().split('\n')).toHaveLength(1);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { describeAttacks } from './serve/attacks.ts';
 import { describeLogs } from './serve/logs.ts';
 import { describeRetries } from './serve/retries.ts';
+import { describeWatch } from './serve/watch.ts';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
 import type { DevServer } from './support/dev-server.ts';
@@ -375,4 +376,5 @@ describe('pnpm serve', () => {
   describeAttacks(() => testDb);
   describeRetries(() => testDb);
   describeLogs(() => testDb);
+  describeWatch(() => testDb);
 });

@@ -5,10 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../support/database.ts';
 import type { DevServer } from '../support/dev-server.ts';
 import type { FakeSentry } from '../support/fake-sentry.ts';
-import type { PausableProxy } from '../support/pausable-proxy.ts';
 import type { RawAnswer } from '../support/raw-request.ts';
 import { rawRequest } from '../support/raw-request.ts';
-import { functionStats, serveBehindPausableDatabase, serveWithFakeSentry, token } from '../support/serve.ts';
+import { functionStats, serveWithFakeSentry, token, useServeBehindPausableDatabase } from '../support/serve.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJlLWNhbmFyeQ';
@@ -154,30 +153,24 @@ export function describeAttacks(testDatabase: () => TestDatabase): void {
   });
 
   describe('when every instance is busy', () => {
-    let server: DevServer;
-    let database: PausableProxy;
-    let stop: () => Promise<void>;
-    beforeAll(async () => {
-      // The database stops answering on cue: an instance stays busy until it is resumed.
-      ({ server, database, stop } = await serveBehindPausableDatabase(
-        testDatabase(),
-        ['--max-instances', '1', '--max-queue', '2', '--queue-timeout', '3'],
-        { DB_CONNECT_TIMEOUT_MS: '60000' },
-      ));
-    });
-    afterAll(() => stop?.());
+    // The database stops answering on cue: an instance stays busy until it is resumed.
+    const served = useServeBehindPausableDatabase(
+      testDatabase,
+      ['--max-instances', '1', '--max-queue', '2', '--queue-timeout', '3'],
+      { DB_CONNECT_TIMEOUT_MS: '60000' },
+    );
 
     it('should let max-queue requests wait, refuse the next at once with 429, and give up on waiters with 503', async () => {
-      database.pause();
-      const first = rawRequest(server.baseUrl, { path: '/api/proposals' }, 70_000);
-      await database.held(); // its instance is now stuck on the database
-      const waiting = [1, 2].map(() => rawRequest(server.baseUrl, { path: '/api/proposals' }));
+      served.database.pause();
+      const first = rawRequest(served.server.baseUrl, { path: '/api/proposals' }, 70_000);
+      await served.database.held(); // its instance is now stuck on the database
+      const waiting = [1, 2].map(() => rawRequest(served.server.baseUrl, { path: '/api/proposals' }));
       await waitFor(
-        () => functionStats(server, 'proposals'),
+        () => functionStats(served.server, 'proposals'),
         (f: FunctionStats) => f.waiting === 2,
         'two requests waiting',
       );
-      const refused = await rawRequest(server.baseUrl, { path: '/api/proposals' });
+      const refused = await rawRequest(served.server.baseUrl, { path: '/api/proposals' });
       expect(refused.status).toBe(429);
       expect(refused.headers['retry-after']).toBe('1');
       isStandardError(refused, 'too_many_requests');
@@ -186,9 +179,9 @@ export function describeAttacks(testDatabase: () => TestDatabase): void {
         expect(answer.headers['retry-after']).toBe('1');
         isStandardError(answer, 'busy');
       }
-      database.resume();
+      served.database.resume();
       expect((await first).status).toBe(200);
-      const stats = await functionStats(server, 'proposals');
+      const stats = await functionStats(served.server, 'proposals');
       expect(stats).toMatchObject({ throttled: 3, invocations: 1, waiting: 0 });
     });
   });

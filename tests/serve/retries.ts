@@ -1,21 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestDatabase } from '../support/database.ts';
-import type { DevServer } from '../support/dev-server.ts';
-import type { PausableProxy } from '../support/pausable-proxy.ts';
 import { rawRequest } from '../support/raw-request.ts';
-import { functionStats, serveBehindPausableDatabase, token } from '../support/serve.ts';
+import { functionStats, token, useServeBehindPausableDatabase } from '../support/serve.ts';
 import { waitFor } from '../support/wait-for.ts';
 
 /** Writes that survive the worst retry: the instance dies after its COMMIT, before it answers. */
 export function describeRetries(testDatabase: () => TestDatabase): void {
   describe('a write whose instance dies after COMMIT, before answering', () => {
-    let server: DevServer;
-    let database: PausableProxy;
-    let stop: () => Promise<void>;
-    beforeAll(async () => {
-      ({ server, database, stop } = await serveBehindPausableDatabase(testDatabase(), []));
-    });
-    afterAll(() => stop?.());
+    const served = useServeBehindPausableDatabase(testDatabase);
 
     it('should give the retry with the same Idempotency-Key the original answer, and write once', async () => {
       const title = `killed-instance-${Date.now()}`;
@@ -26,19 +18,19 @@ export function describeRetries(testDatabase: () => TestDatabase): void {
           ])
         )[0]?.n;
       const post = () =>
-        rawRequest(server.baseUrl, {
+        rawRequest(served.server.baseUrl, {
           method: 'POST',
           path: '/api/proposals',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'Idempotency-Key': title },
           body: JSON.stringify({ title, clientName: 'Killed', amountCents: 100 }),
         });
-      const committed = database.holdRepliesAfter(/COMMIT/);
+      const committed = served.database.holdRepliesAfter(/COMMIT/);
       const first = post();
       await committed; // the server has the COMMIT; its answer is held back
-      const busy = (await functionStats(server, 'proposals')).instances.find((i) => i.state === 'busy');
+      const busy = (await functionStats(served.server, 'proposals')).instances.find((i) => i.state === 'busy');
       process.kill(busy?.pid as number, 'SIGKILL');
       expect((await first).status).toBe(502);
-      database.releaseReplies();
+      served.database.releaseReplies();
       await waitFor(rows, (n) => n === 1, 'the killed write to be committed');
 
       const retry = await post();

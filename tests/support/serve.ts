@@ -4,6 +4,7 @@ import type { FunctionStats } from '@app/runtime/function-instances';
 import type { ServeStats } from '@app/runtime/serve';
 import { statsPath } from '@app/runtime/serve';
 import { repositoryRoot } from '@app/stack/netlify-dev';
+import { afterAll, beforeAll } from 'vitest';
 import type { TestDatabase } from './database.ts';
 import type { DevServer } from './dev-server.ts';
 import { startServe } from './dev-server.ts';
@@ -88,6 +89,23 @@ export async function serveBehindPausableDatabase(
       await database.close();
     },
   };
+}
+
+/**
+ * `serveBehindPausableDatabase` for the enclosing `describe`: started before its tests, stopped
+ * after them. Read `server` and `database` inside the tests.
+ */
+export function useServeBehindPausableDatabase(
+  testDb: () => TestDatabase,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): { server: DevServer; database: PausableProxy } {
+  const served = {} as { server: DevServer; database: PausableProxy; stop?: () => Promise<void> };
+  beforeAll(async () => {
+    Object.assign(served, await serveBehindPausableDatabase(testDb(), args, env));
+  });
+  afterAll(() => served.stop?.());
+  return served;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Deploy } from './rollback.ts';
-import { previousProductionDeploy, restoreCommand } from './rollback.ts';
+import { previousProductionDeploy, releaseOfDeploy, rollbackCommands } from './rollback.ts';
 
 const deploy = (id: string, created: string, extra: Partial<Deploy> = {}): Deploy => ({
   id,
@@ -31,9 +31,17 @@ describe('previousProductionDeploy', () => {
     expect(previousProductionDeploy(deploys, 'd1')).toBeUndefined();
   });
 
-  it('should print the restore command for the chosen deploy', () => {
-    expect(restoreCommand('site-1', deploy('d2', '22'))).toBe(
+  it('should print the restore and the lock call for the chosen deploy', () => {
+    expect(rollbackCommands({ siteId: 'site-1', liveId: 'd4', target: deploy('d2', '22') })).toEqual([
       `netlify api restoreSiteDeploy --data '{"site_id":"site-1","deploy_id":"d2"}'`,
-    );
+      `netlify api lockDeploy --data '{"deploy_id":"d2"}'`,
+    ]);
+  });
+});
+
+describe('releaseOfDeploy', () => {
+  it("should be the deploy's commit, as the build bakes it, else its id", () => {
+    expect(releaseOfDeploy(deploy('d2', '22', { commit_ref: 'abc123' }))).toBe('abc123');
+    expect(releaseOfDeploy(deploy('d2', '22', { commit_ref: null }))).toBe('d2');
   });
 });
