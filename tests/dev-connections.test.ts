@@ -6,7 +6,7 @@ import type { DevServer } from './support/dev-server.ts';
 import { startDevServer } from './support/dev-server.ts';
 
 const CLIENTS = 15;
-const DURATION_MS = 30_000;
+const DURATION_MS = 15_000;
 
 /**
  * netlify dev re-imports every function per request (docs/platform.md#netlify-dev-workers), so each request builds a new pool.
