@@ -4,7 +4,7 @@ import { unpackZips, zipsDir } from '@app/runtime/zips';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestDatabase } from './support/database.ts';
 import { useTestDatabase } from './support/database.ts';
-import { runScript } from './support/run-script.ts';
+import { buildOnce } from './support/shared-build.ts';
 import { runInUnpackedZip } from './support/unpacked-zip.ts';
 
 /** Imports the unpacked function in a fresh Node process and calls it once; prints status and body. */
@@ -21,8 +21,7 @@ describe('pnpm build', () => {
   let unpacked: Map<string, string>;
   beforeAll(async () => {
     testDb = await useTestDatabase();
-    const build = await runScript('build');
-    expect(build.code, build.output).toBe(0);
+    await buildOnce();
     // As `pnpm serve` runs them: outside the repository, where nothing resolves from the workspace.
     unpacked = await unpackZips();
   });

@@ -14,6 +14,7 @@ import { startFakeSentry } from './support/fake-sentry.ts';
 import type { FakeSentryApi } from './support/fake-sentry-api.ts';
 import { startFakeSentryApi } from './support/fake-sentry-api.ts';
 import { runScript } from './support/run-script.ts';
+import { buildAgain } from './support/shared-build.ts';
 import { runInUnpackedZip } from './support/unpacked-zip.ts';
 import { waitFor } from './support/wait-for.ts';
 
@@ -64,7 +65,7 @@ describe('release and Sentry Logs in the deployed bundles', () => {
     sentry = await startFakeSentry();
     sentryApi = await startFakeSentryApi();
     // Netlify's build, with the build-time upload variables pointed at the stand-in.
-    const build = await runScript('build', [], {
+    const build = await buildAgain({
       ...process.env,
       SENTRY_AUTH_TOKEN: 'sntrys_test-token-for-the-stand-in',
       SENTRY_ORG: 'acme',

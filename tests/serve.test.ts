@@ -17,6 +17,7 @@ import type { FakeSentry } from './support/fake-sentry.ts';
 import { startFakeSentry } from './support/fake-sentry.ts';
 import { runScript } from './support/run-script.ts';
 import { allFrozen, functionStats, getStatus, head, IDLE_TIMEOUT_MS, serve, stats, token } from './support/serve.ts';
+import { buildOnce } from './support/shared-build.ts';
 import { waitFor } from './support/wait-for.ts';
 
 // `pnpm serve` runs the deploy zips in instances that are Node processes, frozen with SIGSTOP
@@ -27,9 +28,7 @@ describe('pnpm serve', () => {
   let testDb: TestDatabase;
   beforeAll(async () => {
     testDb = await useTestDatabase();
-    // The zips under test, built exactly as Netlify builds them.
-    const build = await runScript('build');
-    expect(build.code, build.output).toBe(0);
+    await buildOnce();
   });
   afterAll(async () => {
     await testDb?.close();

@@ -11,6 +11,8 @@ declare module 'vitest' {
     databaseUrl: string;
     /** Whether PgBouncer is installed: the tests of Neon's pooled path need it. */
     pgbouncer: boolean;
+    /** This run's own id: what the files of one run share (tests/support/shared-build.ts). */
+    runId: string;
   }
 }
 
@@ -48,6 +50,7 @@ export default async function setup(project: TestProject) {
   const { url, drop } = await createRunDatabase(serverUrl);
   project.provide('databaseUrl', url);
   project.provide('pgbouncer', pgBouncerPresent());
+  project.provide('runId', `${process.pid}-${Date.now().toString(36)}`);
   return async () => {
     await drop();
     await stopServer();
