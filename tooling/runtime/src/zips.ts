@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { devLockHolder } from '@app/stack/dev-lock';
 import { repositoryRoot, spawnNetlify } from '@app/stack/netlify-dev';
 import extract from 'extract-zip';
 
@@ -66,6 +67,9 @@ async function unpackOnce(root: string, name: string): Promise<string> {
       await rm(partial, { recursive: true, force: true });
     }
   }
+  // Another local server of this checkout (a `pnpm serve` while `pnpm bench` builds) may still run
+  // from an older version: then the old folders are left to the next start.
+  if (devLockHolder() !== undefined) return dir;
   for (const entry of readdirSync(root)) {
     if (entry.startsWith(`${name}-`) && entry !== basename(dir))
       await rm(join(root, entry), { recursive: true, force: true });
