@@ -15,7 +15,12 @@ const { values, positionals } = parseCommand({
   name: 'pnpm smoke',
   summary: 'post-deploy checks of a site (health, proposals, the error body), retried while it warms up',
   positionals: [
-    { name: 'base-url', description: 'the site, e.g. https://deploy-preview-1--site.netlify.app', required: true },
+    {
+      name: 'base-url',
+      description: 'the site, e.g. https://deploy-preview-1--site.netlify.app',
+      required: true,
+      check: optionChecks.httpUrl,
+    },
   ],
   options: {
     sentry: { type: 'boolean', default: false, description: 'also throw a deliberate error and print its errorId' },
@@ -31,12 +36,6 @@ const { values, positionals } = parseCommand({
   exitCodes: { 1: 'a check still failed when the time ran out (one line per reason)' },
 });
 const baseUrl = positionals[0] as string;
-if (optionChecks.httpUrl(baseUrl) !== undefined) {
-  console.error(
-    `pnpm smoke: <base-url> ${optionChecks.httpUrl(baseUrl)}. Usage: pnpm smoke <base-url> [--sentry] [--timeout <seconds>]`,
-  );
-  process.exit(2);
-}
 const deadline = Date.now() + Number(values.timeout) * 1000;
 loadDotEnv();
 // The limit the app is configured with, from this shell or .env: the server must enforce it or less.

@@ -8,7 +8,7 @@
  */
 import { checks, parseCommand } from '@app/stack/command';
 import type { Verdict } from '@app/stack/deploy-watch';
-import { DeployWatch, errorRate, intervalLine, percentile } from '@app/stack/deploy-watch';
+import { DeployWatch, errorRate, failures, intervalLine, p99Of } from '@app/stack/deploy-watch';
 import type { SentryReader } from '@app/stack/watch-probes';
 import { countSentryErrors, sampleInterval, sentryReaderFrom } from '@app/stack/watch-probes';
 
@@ -16,7 +16,12 @@ const { values, positionals } = parseCommand({
   name: 'pnpm watch',
   summary: 'watches a deploy: health, p99, errors and Sentry, one line per interval; exit 1 on a sustained breach',
   positionals: [
-    { name: 'site-url', description: 'the deploy to watch, e.g. https://example.netlify.app', required: true },
+    {
+      name: 'site-url',
+      description: 'the deploy to watch, e.g. https://example.netlify.app',
+      required: true,
+      check: checks.httpUrl,
+    },
   ],
   options: {
     minutes: {
@@ -55,10 +60,6 @@ const { values, positionals } = parseCommand({
   exitCodes: { 1: 'a sustained breach, the release changed under the watch, or Sentry could not be asked' },
 });
 const siteUrl = positionals[0] as string;
-if (checks.httpUrl(siteUrl) !== undefined) {
-  console.error(`pnpm watch: <site-url> must be an http(s) URL. Usage: pnpm watch <site-url> [options]`);
-  process.exit(2);
-}
 
 const intervalMs = Number(values.interval) * 1000;
 const durationMs = Number(values.minutes) * 60_000;
@@ -98,13 +99,8 @@ function stop(reason: string): never {
 
 function printSummary(reader: SentryReader | undefined): void {
   const samples = watch.samples();
-  const p99 = Math.round(
-    percentile(
-      samples.map((sample) => sample.ms),
-      99,
-    ),
-  );
-  const failed = samples.filter((sample) => !sample.ok).length;
+  const p99 = Math.round(p99Of(samples));
+  const failed = failures(samples);
   const statuses = new Set(watch.intervals.map((interval) => interval.health.status));
   const peak = Math.max(0, ...watch.intervals.map((interval) => interval.health.serverConnections ?? 0));
   console.log(

@@ -14,7 +14,7 @@ const spec = {
     },
     verbose: { type: 'boolean', description: 'say more', default: false },
   },
-  positionals: [{ name: 'url', description: 'what to call', required: true }],
+  positionals: [{ name: 'url', description: 'what to call', required: true, check: checks.httpUrl }],
   examples: ['pnpm demo http://localhost:8888 --port 9000'],
   exitCodes: { 1: 'the demo failed' },
 } as const;
@@ -38,7 +38,8 @@ describe('parseCommandArgs', () => {
     [['http://x', '--port', 'abc'], /^--port must be a whole number from 1 to 65535$/],
     [['http://x', '--verbose=yes'], /--verbose' does not take an argument/],
     [[], /^Missing <url>$/],
-    [['a', 'b'], /^Unexpected argument 'b'$/],
+    [['http://a', 'b'], /^Unexpected argument 'b'$/],
+    [['ftp://x'], /^<url> must be an http\(s\) URL$/],
   ])('should refuse %j in one line naming the problem', (args, message) => {
     expect(() => parseCommandArgs(spec, args)).toThrow(UsageError);
     try {

@@ -15,6 +15,8 @@ export interface PositionalSpec {
   name: string;
   description: string;
   required?: boolean;
+  /** Returns a message when the value is not acceptable. */
+  check?: (value: string) => string | undefined;
 }
 
 export interface CommandSpec<O extends Record<string, OptionSpec>> {
@@ -106,9 +108,10 @@ export function parseCommandArgs<O extends Record<string, OptionSpec>>(
     throw new UsageError(`Unexpected argument '${parsed.positionals[expected.length]}'`);
   }
   for (const [index, positional] of expected.entries()) {
-    if (positional.required && parsed.positionals[index] === undefined) {
-      throw new UsageError(`Missing <${positional.name}>`);
-    }
+    const value = parsed.positionals[index];
+    if (positional.required && value === undefined) throw new UsageError(`Missing <${positional.name}>`);
+    const problem = value === undefined ? undefined : positional.check?.(value);
+    if (problem !== undefined) throw new UsageError(`<${positional.name}> ${problem}`);
   }
   for (const [name, option] of Object.entries(spec.options)) {
     const value = parsed.values[name];

@@ -41,8 +41,21 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
+/** The p99 latency of `samples`, in ms (0 for none). */
+export function p99Of(samples: readonly Sample[]): number {
+  return percentile(
+    samples.map((sample) => sample.ms),
+    99,
+  );
+}
+
+/** How many of `samples` failed. */
+export function failures(samples: readonly Sample[]): number {
+  return samples.filter((sample) => !sample.ok).length;
+}
+
 export function errorRate(samples: readonly Sample[]): number {
-  return samples.length === 0 ? 0 : samples.filter((sample) => !sample.ok).length / samples.length;
+  return samples.length === 0 ? 0 : failures(samples) / samples.length;
 }
 
 /** What is wrong with one interval, in words; empty when nothing is. */
@@ -51,10 +64,7 @@ export function intervalBreaches(interval: Interval, thresholds: WatchThresholds
   if (interval.health.status === 'fail' || interval.health.status === 'unreachable') {
     reasons.push(`health ${interval.health.status}`);
   }
-  const p99 = percentile(
-    interval.samples.map((sample) => sample.ms),
-    99,
-  );
+  const p99 = p99Of(interval.samples);
   if (p99 > thresholds.p99Ms) reasons.push(`p99 ${Math.round(p99)} ms > ${thresholds.p99Ms} ms`);
   const rate = errorRate(interval.samples);
   if (rate > thresholds.maxErrorRate) {
@@ -110,19 +120,13 @@ export class DeployWatch {
 export function intervalLine(watch: DeployWatch, elapsedMs: number): string {
   const latest = watch.intervals.at(-1);
   const samples = watch.samples();
-  const failed = samples.filter((sample) => !sample.ok).length;
   const minutes = Math.floor(elapsedMs / 60_000);
   const seconds = String(Math.floor((elapsedMs % 60_000) / 1000)).padStart(2, '0');
   const health = latest?.health;
   return [
     `${minutes}:${seconds}`,
-    `p99 ${Math.round(
-      percentile(
-        samples.map((sample) => sample.ms),
-        99,
-      ),
-    )} ms`,
-    `errors ${(errorRate(samples) * 100).toFixed(2)} % (${failed}/${samples.length})`,
+    `p99 ${Math.round(p99Of(samples))} ms`,
+    `errors ${(errorRate(samples) * 100).toFixed(2)} % (${failures(samples)}/${samples.length})`,
     `health ${health?.status ?? '-'}`,
     `connections pool ${health?.poolConnections ?? '-'} server ${health?.serverConnections ?? '-'}`,
     `db ${health?.databaseMs ?? '-'} ms`,

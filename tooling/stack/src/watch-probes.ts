@@ -3,15 +3,12 @@ import type { HealthSnapshot, Interval, Sample } from './deploy-watch.ts';
 const PROBE_TIMEOUT_MS = 10_000;
 
 /** One GET, timed; `ok` when the answer is `okWhen`'s idea of right. A timeout or a refused connection is not. */
-async function timedGet(
-  url: URL,
-  okWhen: (status: number) => boolean,
-): Promise<{ sample: Sample; response?: Response; body?: unknown }> {
+async function timedGet(url: URL, okWhen: (status: number) => boolean): Promise<{ sample: Sample; body?: unknown }> {
   const started = performance.now();
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     const body = await response.json().catch(() => undefined);
-    return { sample: { ms: performance.now() - started, ok: okWhen(response.status) }, response, body };
+    return { sample: { ms: performance.now() - started, ok: okWhen(response.status) }, body };
   } catch {
     return { sample: { ms: performance.now() - started, ok: false } };
   }
