@@ -131,14 +131,18 @@ export function createDatabase({
   /** Connections whose ROLLBACK failed: their transaction's state is unknown. */
   const broken = new WeakSet<PoolClient>();
 
-  async function withClient<T>(work: (client: PoolClient) => Promise<T>, checkout: { reused: boolean }): Promise<T> {
-    let release: () => void;
+  async function waitForPermit(): Promise<() => void> {
     try {
-      release = await permits.acquire(queueTimeoutMs);
+      return await permits.acquire(queueTimeoutMs);
     } catch (error) {
       if (error instanceof PoolTimeoutError) counters.queueTimeouts += 1;
       throw error;
     }
+  }
+
+  async function withClient<T>(work: (client: PoolClient) => Promise<T>, checkout: { reused: boolean }): Promise<T> {
+    // A free permit is taken at once: a wait (and its promises) only when every connection is busy.
+    const release = permits.tryAcquire() ?? (await waitForPermit());
     try {
       let client: PoolClient;
       try {

@@ -28,6 +28,17 @@ describe('PermitQueue', () => {
     expect(queue.waiting).toBe(0);
   });
 
+  it('should hand out a free permit at once with tryAcquire, and none while all are taken', () => {
+    const queue = new PermitQueue(1);
+    const release = queue.tryAcquire();
+    expect(release).toBeTypeOf('function');
+    expect(queue.tryAcquire()).toBeUndefined();
+    expect(queue).toMatchObject({ active: 1, waiting: 0 });
+    release?.();
+    expect(queue.active).toBe(0);
+    expect(queue.tryAcquire()).toBeTypeOf('function');
+  });
+
   it('should hand a released permit straight to the next waiter, and count a double release once', async () => {
     const queue = new PermitQueue(1);
     const release = await queue.acquire(1_000);

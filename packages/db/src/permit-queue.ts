@@ -30,12 +30,17 @@ export class PermitQueue {
     return this.#waiters.length;
   }
 
+  /** A release function (to be called exactly once) when a permit is free now, else undefined. */
+  tryAcquire(): (() => void) | undefined {
+    if (this.#active >= this.max) return undefined;
+    this.#active += 1;
+    return this.#releaser();
+  }
+
   /** Resolves to a release function, to be called exactly once. */
   acquire(timeoutMs: number): Promise<() => void> {
-    if (this.#active < this.max) {
-      this.#active += 1;
-      return Promise.resolve(this.#releaser());
-    }
+    const free = this.tryAcquire();
+    if (free !== undefined) return Promise.resolve(free);
     const since = performance.now();
     return new Promise((resolve, reject) => {
       const grant = () => {

@@ -69,7 +69,8 @@ export function withObservability<C extends FunctionContext>(handler: AppHandler
         configureObservability(env, release);
         if (scope.log && env.LOG_SAMPLE_RATE > 0) scope.log.sampled = Math.random() < env.LOG_SAMPLE_RATE;
         log.debug(`${request.method} ${path} started`, { userAgent: request.headers.get('user-agent') ?? undefined });
-        trace = await startRequestTrace(env, release, request);
+        const tracing = startRequestTrace(env, release, request);
+        if (tracing !== undefined) trace = await tracing;
         response = await handler(request, { env, platform });
       } catch (error) {
         const status = statusOf(error);
