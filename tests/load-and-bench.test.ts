@@ -78,6 +78,12 @@ describe('pnpm bench --quick', () => {
     expect(output).toMatch(
       /\| warm: health handler vs its bare query \(`pingSql`\) \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|/,
     );
+    expect(output).toMatch(
+      /\| warm calibration: the bare query \+ 100 µs of CPU vs the bare query .*\| [\d.]+ ms \| [\d.]+ ms \|/,
+    );
+    expect(output).toMatch(
+      /\| request log: a health request's three kept lines vs none .*\| [\d.]+ ms \| [\d.]+ ms \|/,
+    );
     expect(output).toMatch(/\| cold: health bundle vs bare Neon-query bundle \| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|/);
     expect(output).toMatch(
       /\| cold, deploy zip via its entry point: health vs bare .*\| [\d.]+ ms \| [\d.]+ ms \| [\d.]+× \|/,

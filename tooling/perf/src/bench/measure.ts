@@ -11,6 +11,13 @@ export async function timePerCall(work: () => Promise<unknown>, iterations: numb
   return (performance.now() - started) / iterations;
 }
 
+/** Mean time per call of `work`, one call per input, in ms; the inputs are made before the clock starts. */
+export async function timeEach<T>(inputs: readonly T[], work: (input: T) => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  for (const input of inputs) await work(input);
+  return (performance.now() - started) / inputs.length;
+}
+
 /** Medians of two sides and their ratio a / b. */
 export interface Comparison {
   a: number;

@@ -5,6 +5,7 @@ import { bundleSizes } from './bundle-sizes.ts';
 import { measureColdBundle } from './cold-bundle.ts';
 import { measureDeployZips } from './deploy-zips.ts';
 import { measureNetlifyDev } from './netlify-dev-throughput.ts';
+import { measureRequestLog } from './request-log.ts';
 import { measureSentryImport } from './sentry-import.ts';
 import { measureServiceTime } from './service-time.ts';
 import { measureStatementLimits } from './statement-limits.ts';
@@ -28,7 +29,8 @@ export async function runBench({ quick, skipNetlifyDev }: BenchOptions): Promise
   const context = await prepareBench(quick);
   try {
     const rows = [
-      await measureWarmHandler(context),
+      ...(await measureWarmHandler(context)),
+      await measureRequestLog(context),
       await measureStatementLimits(context),
       await measureColdBundle(context),
       ...(await measureDeployZips(context)),
