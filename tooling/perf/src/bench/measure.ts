@@ -26,15 +26,26 @@ export interface Comparison {
 }
 
 /**
- * Runs `a` and `b` alternately for `rounds` rounds and returns the median of each and their ratio:
- * alternating spreads machine noise over both sides, so the ratio holds on a busy machine.
+ * Runs every side in turn for `rounds` rounds — the order reversed every other round, so no side
+ * always follows the same one — and returns each side's median: taking turns spreads machine noise
+ * over every side, so their ratios hold on a busy machine.
  */
-export async function compare(a: () => Promise<number>, b: () => Promise<number>, rounds: number): Promise<Comparison> {
-  const as: number[] = [];
-  const bs: number[] = [];
+export async function alternateMedians<K extends string>(
+  sides: Record<K, () => Promise<number>>,
+  rounds: number,
+): Promise<Record<K, number>> {
+  const names = Object.keys(sides) as K[];
+  const times = new Map<K, number[]>(names.map((name) => [name, []]));
   for (let round = 0; round < rounds; round += 1) {
-    as.push(await a());
-    bs.push(await b());
+    for (const name of round % 2 === 0 ? names : [...names].reverse()) times.get(name)?.push(await sides[name]());
   }
-  return { a: median(as), b: median(bs), ratio: median(as) / median(bs) };
+  return Object.fromEntries(names.map((name) => [name, median(times.get(name) ?? [])])) as Record<K, number>;
 }
+
+/** `a` against `b`: their medians over `rounds` turns (alternateMedians) and the ratio a / b. */
+export async function compare(a: () => Promise<number>, b: () => Promise<number>, rounds: number): Promise<Comparison> {
+  return versus(await alternateMedians({ a, b }, rounds));
+}
+
+/** Two medians and their ratio. */
+export const versus = ({ a, b }: { a: number; b: number }): Comparison => ({ a, b, ratio: a / b });

@@ -5,8 +5,7 @@ import { Pool } from '@neondatabase/serverless';
 import type { BenchContext, FunctionHandler } from './bench-context.ts';
 import type { Row } from './bench-report.ts';
 import { timingRow } from './bench-report.ts';
-import type { Comparison } from './measure.ts';
-import { median, timeEach } from './measure.ts';
+import { alternateMedians, timeEach, versus } from './measure.ts';
 
 /**
  * Calls per block and blocks per side. Short blocks, alternated many times: on a 2-core machine
@@ -43,12 +42,12 @@ export async function measureWarmHandler(context: BenchContext): Promise<Row[]> 
   };
   try {
     for (let i = 0; i < 5; i += 1) for (const side of Object.values(sides)) await side();
-    const medians = await alternate(sides, blocks(context.quick));
+    const { health: ours, bare: baseline, calibration } = await alternateMedians(sides, blocks(context.quick));
     return [
-      timingRow('warm: health handler vs its bare query (`pingSql`)', versus(medians.health, medians.bare), 3, 1.15),
+      timingRow('warm: health handler vs its bare query (`pingSql`)', versus({ a: ours, b: baseline }), 3, 1.15),
       timingRow(
         `warm calibration: the bare query + ${CALIBRATION_CPU_MS * 1000} µs of CPU vs the bare query (what that much work reads as here)`,
-        versus(medians.calibration, medians.bare),
+        versus({ a: calibration, b: baseline }),
         3,
       ),
     ];
@@ -71,21 +70,6 @@ function spin(ms: number): void {
     // busy on purpose: the calibration's known amount of work
   }
 }
-
-/** Each side's median block, the sides run in turn (order reversed every other round). */
-async function alternate<K extends string>(
-  sides: Record<K, () => Promise<number>>,
-  rounds: number,
-): Promise<Record<K, number>> {
-  const names = Object.keys(sides) as K[];
-  const times = new Map<K, number[]>(names.map((name) => [name, []]));
-  for (let round = 0; round < rounds; round += 1) {
-    for (const name of round % 2 === 0 ? names : [...names].reverse()) times.get(name)?.push(await sides[name]());
-  }
-  return Object.fromEntries(names.map((name) => [name, median(times.get(name) ?? [])])) as Record<K, number>;
-}
-
-const versus = (a: number, b: number): Comparison => ({ a, b, ratio: a / b });
 
 async function importHandler(bundle: string): Promise<FunctionHandler> {
   return ((await import(pathToFileURL(bundle).href)) as { default: FunctionHandler }).default;
