@@ -9,7 +9,7 @@ import { alternateMedians, timeEach, versus } from './measure.ts';
 
 /**
  * Calls per block and blocks per side. Short blocks, alternated many times: on a 2-core machine
- * that also runs PostgreSQL and the WebSocket proxy, the speed of the whole machine drifts by 10–20 %
+ * that also runs PostgreSQL and the WebSocket proxy, the speed of the whole machine drifts by 10–30 %
  * within seconds — as much as the margin measured here — and 300-call blocks took that drift into one
  * side or the other (one run read 1.13×, the next 1.31×, same code). A block of ten keeps the
  * allocation and GC of ten requests in it; the median of many blocks drops the ones a neighbour slowed.
