@@ -31,13 +31,13 @@ export interface BenchContext {
   close(): Promise<void>;
 }
 
-/** A function's module from functions/<name>, as the bundler sees it (not through a bundle). */
-async function importFunction(name: string): Promise<FunctionHandler> {
-  const module = (await import(pathToFileURL(join(repositoryRoot, 'functions', name, 'index.ts')).href)) as {
-    default: FunctionHandler;
-  };
-  return module.default;
+/** The handler a function module exports (`export default`): its source or a built bundle. */
+export async function importHandler(file: string): Promise<FunctionHandler> {
+  return ((await import(pathToFileURL(file).href)) as { default: FunctionHandler }).default;
 }
+
+/** A function's module from functions/<name>, as the bundler sees it (not through a bundle). */
+const importFunction = (name: string) => importHandler(join(repositoryRoot, 'functions', name, 'index.ts'));
 
 /**
  * Migrates the bench's database (DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test), starts

@@ -1,8 +1,8 @@
-import { pathToFileURL } from 'node:url';
 import { configureDriver, pingSql } from '@app/db';
 import { databaseDefaults } from '@app/env';
 import { Pool } from '@neondatabase/serverless';
-import type { BenchContext, FunctionHandler } from './bench-context.ts';
+import type { BenchContext } from './bench-context.ts';
+import { importHandler } from './bench-context.ts';
 import type { Row } from './bench-report.ts';
 import { timingRow } from './bench-report.ts';
 import { alternateMedians, timeEach, versus } from './measure.ts';
@@ -86,8 +86,4 @@ function spin(ms: number): void {
   while (performance.now() < until) {
     // busy on purpose: the calibration's known amount of work
   }
-}
-
-async function importHandler(bundle: string): Promise<FunctionHandler> {
-  return ((await import(pathToFileURL(bundle).href)) as { default: FunctionHandler }).default;
 }
